@@ -33,6 +33,11 @@ public record ErrorResponse(Fields fields) implements ControlMessage {
         return of(Severity.FATAL, state, message);
     }
 
+    /** A FATAL error with a code given as text (relaying a server's SQLSTATE). */
+    public static ErrorResponse fatal(String code, String message) {
+        return new ErrorResponse(Fields.of(Severity.FATAL, code, message));
+    }
+
     public static ErrorResponse decode(ByteBuf body) {
         return new ErrorResponse(Fields.decode(body, "ErrorResponse"));
     }

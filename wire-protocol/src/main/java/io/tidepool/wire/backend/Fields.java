@@ -28,10 +28,15 @@ public record Fields(List<Field> list) {
     }
 
     public static Fields of(Severity severity, SqlState state, String message) {
+        return of(severity, state.code(), message);
+    }
+
+    /** For relaying a code that has no {@link SqlState} constant. */
+    public static Fields of(Severity severity, String code, String message) {
         return new Fields(List.of(
                 new Field(ErrorField.SEVERITY, severity.name()),
                 new Field(ErrorField.SEVERITY_NONLOCALIZED, severity.name()),
-                new Field(ErrorField.CODE, state.code()),
+                new Field(ErrorField.CODE, code),
                 new Field(ErrorField.MESSAGE, message)));
     }
 

@@ -1,0 +1,28 @@
+package io.tidepool.pooler.client;
+
+import io.tidepool.pooler.pool.PoolManager;
+
+import java.time.Duration;
+
+/**
+ * What every client connection needs from the running pooler, as of the current configuration. Immutable; a reload
+ * builds a new one and new clients see it (running sessions keep theirs, as in PgBouncer).
+ *
+ * @param pools               the pools
+ * @param cancels             the pooler's cancel keys
+ * @param startup             startup-packet validation (ignore_startup_parameters)
+ * @param clientLoginTimeout  client_login_timeout (zero: none)
+ * @param applicationNameAddHost application_name_add_host
+ * @param logConnections      log_connections
+ * @param logDisconnections   log_disconnections
+ * @param shutdown            the shutdown coordinator: refuses logins while shutting down
+ */
+public record ClientContext(PoolManager pools, CancelRegistry cancels, ClientStartup startup,
+                            Duration clientLoginTimeout, boolean applicationNameAddHost, boolean logConnections,
+                            boolean logDisconnections, Shutdown shutdown) {
+
+    /** Tells new clients whether the pooler is going away. */
+    public interface Shutdown {
+        boolean inProgress();
+    }
+}

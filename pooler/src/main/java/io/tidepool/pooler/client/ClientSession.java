@@ -1,0 +1,483 @@
+package io.tidepool.pooler.client;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.tidepool.pooler.pool.Pool;
+import io.tidepool.pooler.pool.PoolGroup;
+import io.tidepool.pooler.pool.PoolMode;
+import io.tidepool.pooler.server.ServerConnection;
+import io.tidepool.wire.FramePart;
+import io.tidepool.wire.ProtocolException;
+import io.tidepool.wire.WireUnit;
+import io.tidepool.wire.backend.AuthenticationOk;
+import io.tidepool.wire.backend.BackendKeyData;
+import io.tidepool.wire.backend.ErrorResponse;
+import io.tidepool.wire.backend.NegotiateProtocolVersion;
+import io.tidepool.wire.backend.ParameterStatus;
+import io.tidepool.wire.backend.ReadyForQuery;
+import io.tidepool.wire.backend.TransactionStatus;
+import io.tidepool.wire.codec.FrameDecoder;
+import io.tidepool.wire.error.SqlState;
+import io.tidepool.wire.frontend.CancelRequest;
+import io.tidepool.wire.frontend.GSSENCRequest;
+import io.tidepool.wire.frontend.SSLRequest;
+import io.tidepool.wire.frontend.StartupMessage;
+import io.tidepool.wire.frontend.Terminate;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One client connection, and the Netty handler that reads it.
+ *
+ * <p>Lifecycle in {@link ClientState}; {@link #moveTo} is the only place that changes it. While
+ * {@link ClientState#LINKED}, every frame from the client is written to its server as the bytes it arrived in
+ * (DESIGN hot-path rules 1–3); bytes that arrive before a server is linked are held (reading pauses) and replayed on
+ * link. {@link #disconnect} is the one exit door.
+ *
+ * <p>Event-loop confined; the linked server connection lives on the same loop.
+ */
+public final class ClientSession extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final long id = IDS.incrementAndGet();
+    private final ClientContext context;
+    private final ArrayDeque<WireUnit> held = new ArrayDeque<>();
+    private final Map<String, String> wantedParameters = new LinkedHashMap<>();
+    private final long connectedNanos = System.nanoTime();
+    private @Nullable Channel channel;
+    private ClientState state = ClientState.STARTUP;
+    private @Nullable StartupRequest startup;
+    private @Nullable Pool pool;
+    private @Nullable ServerConnection server;
+    private @Nullable BackendKeyData cancelKey;
+    private @Nullable ScheduledFuture<?> loginTimeout;
+    private boolean pendingFlush;
+    private boolean loggedIn;
+    private long waitStartNanos;
+    private String peer = "?";
+
+    public ClientSession(ClientContext context) {
+        this.context = context;
+    }
+
+    // ---- lifecycle -------------------------------------------------------------------------------------------
+
+    void moveTo(ClientState to, String reason) {
+        if (!state.canMoveTo(to)) {
+            throw new IllegalStateException(this + ": " + state + " -> " + to + " is not a transition (" + reason + ")");
+        }
+        ClientState from = state;
+        state = to;
+        if (to == ClientState.WAITING_FOR_SERVER) {
+            waitStartNanos = System.nanoTime();
+        }
+        log.debug("{} {} -> {}: {}", this, from, to, reason);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        if (ctx.channel().remoteAddress() instanceof InetSocketAddress address) {
+            peer = address.getAddress().getHostAddress() + ":" + address.getPort();
+        } else {
+            peer = "unix";
+        }
+        long timeout = context.clientLoginTimeout().toMillis();
+        if (timeout > 0) {
+            loginTimeout = ctx.executor().schedule(
+                    () -> disconnect(SqlState.PROTOCOL_VIOLATION, "client_login_timeout (server down or wrong password?)"),
+                    timeout, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            switch (msg) {
+                case WireUnit unit -> onWireUnit(unit);
+                case SSLRequest ssl -> writeByte(ctx, 'N');      // TLS comes with the authentication issue
+                case GSSENCRequest gss -> writeByte(ctx, 'N');
+                case CancelRequest cancel -> onCancelRequest(ctx, cancel);
+                case StartupMessage startupMessage -> onStartup(startupMessage);
+                default -> {
+                    ReferenceCountUtil.release(msg);
+                    throw new IllegalStateException(this + ": unexpected " + msg.getClass().getSimpleName());
+                }
+            }
+        } catch (ProtocolException e) {
+            disconnect(e.sqlState(), e.getMessage());
+        }
+    }
+
+    private void onWireUnit(WireUnit unit) {
+        switch (state) {
+            case LINKED -> forwardToServer(unit);
+            case WAITING_FOR_SERVER, IDLE, AUTHENTICATING -> hold(unit);
+            case CLOSING, CLOSED -> ReferenceCountUtil.release(unit.content());
+            case STARTUP, TLS_HANDSHAKE -> {
+                ReferenceCountUtil.release(unit.content());
+                throw new ProtocolException("message before startup packet");
+            }
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (pendingFlush) {
+            pendingFlush = false;
+            ServerConnection s = server;
+            if (s != null) {
+                s.flush();
+            }
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // This channel is the sink of the server's bytes: while the client cannot take more, stop reading the server.
+        ServerConnection s = server;
+        if (s != null) {
+            s.channel().config().setAutoRead(ctx.channel().isWritable());
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (state != ClientState.CLOSING && state != ClientState.CLOSED) {
+            moveTo(ClientState.CLOSING, "client closed the connection");
+        }
+        finish("client closed the connection");
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof ProtocolException e) {
+            disconnect(e.sqlState(), e.getMessage());
+        } else if (cause instanceof io.netty.handler.codec.DecoderException e
+                && e.getCause() instanceof ProtocolException p) {
+            disconnect(p.sqlState(), p.getMessage());
+        } else {
+            log.info("{} I/O error: {}", this, cause.toString());
+            disconnect(SqlState.CONNECTION_FAILURE, "I/O error: " + cause.getMessage());
+        }
+    }
+
+    // ---- startup ---------------------------------------------------------------------------------------------
+
+    private void onStartup(StartupMessage message) {
+        if (context.shutdown().inProgress()) {
+            throw new ProtocolException(SqlState.CANNOT_CONNECT_NOW, "pooler is shutting down");
+        }
+        StartupRequest request = context.startup().validate(message);
+        startup = request;
+        if (!context.pools().limits().tryAddClient()) {
+            startup = null;                                 // not counted: finish() must not release the slot
+            throw new ProtocolException(SqlState.TOO_MANY_CONNECTIONS, "no more connections allowed (max_client_conn)");
+        }
+        PoolGroup group = context.pools().groupFor(request.database(), request.user());
+        if (group == null) {
+            throw new ProtocolException(SqlState.INVALID_CATALOG_NAME, "no such database: " + request.database());
+        }
+        Pool p = group.poolFor(channel().eventLoop());
+        pool = p;
+        p.addClient(this);
+        wantedParameters.putAll(request.parameters());
+        if (context.applicationNameAddHost()) {
+            wantedParameters.merge("application_name", " - " + peer, String::concat);
+        }
+        if (context.logConnections()) {
+            log.info("{} login attempt: db={} user={}", this, request.database(), request.user());
+        }
+        if (request.negotiateVersion()) {
+            // PostgreSQL's answer to a newer minor version or unknown _pq_ options: once, before authentication.
+            write(new NegotiateProtocolVersion(0, request.unsupportedOptions()));
+        }
+        // auth_type trust/any: the authentication issue adds the exchanges here.
+        cancelKey = context.cancels().register(this);
+        write(AuthenticationOk.INSTANCE);
+        channel().flush();
+        moveTo(ClientState.WAITING_FOR_SERVER, "logged in, waiting for a server connection");
+        p.acquire(this);
+    }
+
+    private void onCancelRequest(ChannelHandlerContext ctx, CancelRequest request) {
+        ClientSession target = context.cancels().find(request);
+        if (target != null) {
+            target.channel().eventLoop().execute(target::cancelRunningQuery);
+        }
+        // PostgreSQL closes a cancel connection without a reply, whatever the outcome.
+        moveTo(ClientState.CLOSING, "cancel request handled");
+        ctx.close();
+    }
+
+    /** Runs on this client's loop: forwards a cancel to the server running this client's query, and no other. */
+    void cancelRunningQuery() {
+        ServerConnection s = server;
+        if (state != ClientState.LINKED || s == null || s.outstanding() == 0 || s.backendKey() == null) {
+            return;
+        }
+        CancelForwarder.forward(s);
+    }
+
+    // ---- linking ---------------------------------------------------------------------------------------------
+
+    /** The pool linked a server to this client (on this loop). */
+    public void linked(ServerConnection s) {
+        server = s;
+        boolean wasLogin = !loggedIn;
+        moveTo(ClientState.LINKED, "linked to " + s);
+        if (!channel().isWritable()) {
+            s.channel().config().setAutoRead(false);
+        }
+        if (wasLogin) {
+            completeLogin(s);
+        }
+        while (!held.isEmpty()) {
+            forwardToServer(held.pollFirst());
+        }
+        if (!channel().config().isAutoRead()) {
+            channel().config().setAutoRead(true);
+        }
+        s.flush();
+    }
+
+    private void completeLogin(ServerConnection s) {
+        loggedIn = true;
+        if (loginTimeout != null) {
+            loginTimeout.cancel(false);
+        }
+        s.parameters().reported().forEach((name, value) -> write(new ParameterStatus(name, value)));
+        write(cancelKey());
+        write(ReadyForQuery.IDLE);
+        channel().flush();
+        if (context.logConnections()) {
+            log.info("{} login ok", this);
+        }
+    }
+
+    /**
+     * The server the client was waiting for cannot be had (login to the server failed, or a retry is pending): the
+     * server's own error is relayed, as PostgreSQL would have sent it.
+     */
+    public void serverUnavailable(ErrorResponse error) {
+        disconnectWith(error, "server unavailable: " + error.code() + " " + error.message());
+    }
+
+    /** The parameter sync for this client failed (e.g. a bad TimeZone in the startup packet). */
+    public void linkFailed(ErrorResponse error) {
+        disconnectWith(ErrorResponse.fatal(error.code(), error.message()), "startup parameter rejected by server: "
+                + error.message());
+    }
+
+    /** The linked server went away: the session's state is gone with it, so the client must reconnect. */
+    public void serverLost(String reason) {
+        server = null;
+        disconnect(SqlState.CONNECTION_FAILURE, "server connection lost: " + reason);
+    }
+
+    /**
+     * A ReadyForQuery went to the client. The pool mode decides whether the link ends here (the only place the
+     * three modes differ, DESIGN).
+     */
+    public void readyForQuery(TransactionStatus status, int outstanding) {
+        ServerConnection s = server;
+        if (s == null || pool == null) {
+            return;
+        }
+        PoolMode mode = pool.settings().poolMode();
+        if (mode != PoolMode.SESSION && status == TransactionStatus.IDLE && outstanding == 0 && held.isEmpty()) {
+            server = null;
+            moveTo(ClientState.IDLE, "transaction done");
+            s.unlink();
+        }
+    }
+
+    /** The server reported a parameter change the client caused (SET): remember it for the next server. */
+    public void parameterChanged(String name, String value) {
+        if (wantedParameters.containsKey(name) || pool != null && pool.settings().poolMode() != PoolMode.SESSION) {
+            wantedParameters.put(name, value);
+        }
+    }
+
+    // ---- data path -------------------------------------------------------------------------------------------
+
+    private void forwardToServer(WireUnit unit) {
+        if (unit.type() == Terminate.TYPE && !(unit instanceof FramePart)) {
+            ReferenceCountUtil.release(unit.content());
+            disconnectWith(null, "client sent Terminate");
+            return;
+        }
+        server().send(unit);
+        pendingFlush = true;
+    }
+
+    private void hold(WireUnit unit) {
+        held.addLast(unit);
+        // Bounded: stop reading until a server is linked; what is held is at most one read's worth.
+        channel().config().setAutoRead(false);
+        if (state == ClientState.IDLE && pool != null) {
+            moveTo(ClientState.WAITING_FOR_SERVER, "query while idle");
+            pool.acquire(this);
+        }
+    }
+
+    // ---- exit ------------------------------------------------------------------------------------------------
+
+    /** The one exit door with an error: sends FATAL {@code code} {@code reason} when the protocol allows it. */
+    public void disconnect(SqlState code, String reason) {
+        disconnectWith(ErrorResponse.fatal(code, reason), reason);
+    }
+
+    private void disconnectWith(@Nullable ErrorResponse error, String reason) {
+        if (state == ClientState.CLOSING || state == ClientState.CLOSED) {
+            return;
+        }
+        ClientState from = state;
+        moveTo(ClientState.CLOSING, reason);
+        Channel ch = channel;
+        if (ch != null && ch.isActive()) {
+            if (error != null && from != ClientState.TLS_HANDSHAKE) {
+                ch.writeAndFlush(error.encode(ch.alloc())).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ch.close();
+            }
+        }
+        log.info("{} closing because: {} (age={}s)", this, reason,
+                (System.nanoTime() - connectedNanos) / 1_000_000_000L);
+        finish(reason);
+    }
+
+    /** Releases everything this client held; runs once, from disconnect or channelInactive. */
+    private void finish(String reason) {
+        if (state == ClientState.CLOSED) {
+            return;
+        }
+        if (state != ClientState.CLOSING) {
+            moveTo(ClientState.CLOSING, reason);
+        }
+        moveTo(ClientState.CLOSED, reason);
+        if (loginTimeout != null) {
+            loginTimeout.cancel(false);
+        }
+        while (!held.isEmpty()) {
+            ReferenceCountUtil.release(held.pollFirst().content());
+        }
+        ServerConnection s = server;
+        server = null;
+        if (s != null) {
+            boolean midMessage = channel != null
+                    && channel.pipeline().get(FrameDecoder.class) instanceof FrameDecoder decoder
+                    && decoder.isStreaming();
+            s.clientGone(midMessage);
+        }
+        if (pool != null) {
+            pool.removeClient(this);
+        }
+        if (startup != null) {
+            context.pools().limits().removeClient();
+        }
+        if (cancelKey != null) {
+            context.cancels().unregister(this, cancelKey);
+        }
+        if (context.logDisconnections() && loggedIn) {
+            log.info("{} closing: {}", this, reason);
+        }
+    }
+
+    // ---- helpers & accessors ---------------------------------------------------------------------------------
+
+    private void write(io.tidepool.wire.backend.BackendMessage message) {
+        ByteBuf out = channel().alloc().buffer(64);
+        message.encode(out);
+        channel().write(out, channel().voidPromise());
+    }
+
+    private static void writeByte(ChannelHandlerContext ctx, char b) {
+        ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(b), ctx.voidPromise());
+    }
+
+    private ServerConnection server() {
+        ServerConnection s = server;
+        if (s == null) {
+            throw new IllegalStateException(this + ": not linked");
+        }
+        return s;
+    }
+
+    public Channel channel() {
+        Channel ch = channel;
+        if (ch == null) {
+            throw new IllegalStateException(this + ": not connected");
+        }
+        return ch;
+    }
+
+    public BackendKeyData cancelKey() {
+        BackendKeyData key = cancelKey;
+        if (key == null) {
+            throw new IllegalStateException(this + ": no cancel key yet");
+        }
+        return key;
+    }
+
+    public @Nullable BackendKeyData cancelKeyOrNull() {
+        return cancelKey;
+    }
+
+    public Map<String, String> wantedParameters() {
+        return wantedParameters;
+    }
+
+    public long waitStartNanos() {
+        return waitStartNanos;
+    }
+
+    public boolean isClosed() {
+        return state == ClientState.CLOSING || state == ClientState.CLOSED;
+    }
+
+    public ClientState state() {
+        return state;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public String peer() {
+        return peer;
+    }
+
+    public long connectedNanos() {
+        return connectedNanos;
+    }
+
+    public @Nullable ServerConnection linkedServer() {
+        return server;
+    }
+
+    public @Nullable StartupRequest startup() {
+        return startup;
+    }
+
+    /** PgBouncer-style log prefix: {@code C-42 app/alice@10.0.0.7:51234}. */
+    @Override
+    public String toString() {
+        StartupRequest s = startup;
+        return "C-" + id + " " + (s == null ? "(nodb)/(nouser)" : s.database() + "/" + s.user()) + "@" + peer;
+    }
+}

@@ -1,0 +1,242 @@
+package io.tidepool.pooler.pool;
+
+import io.netty.channel.EventLoop;
+import io.tidepool.pooler.client.ClientSession;
+import io.tidepool.pooler.server.ServerConnection;
+import io.tidepool.pooler.server.ServerState;
+import io.tidepool.wire.backend.ErrorResponse;
+import io.tidepool.wire.error.SqlState;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The server connections of one (database, user) on one event loop, and the clients of that loop waiting for one.
+ *
+ * <p>Algorithm (PgBouncer's objects.c with HikariCP's manners): idle servers are reused newest-first (LIFO: a warm
+ * connection, and the rest age out under server_idle_timeout); waiting clients are served first-in first-out; a new
+ * server is opened only while more clients wait than servers are being opened, and only after the
+ * {@link PoolGroup} granted a slot. A server's state equals its list membership: {@link #track} is called by
+ * {@link ServerConnection#moveTo} and is the only code that changes the lists.
+ *
+ * <p>Event-loop confined: every method runs on {@link #loop()} except {@link #waitingCount()}.
+ */
+public final class Pool {
+    private static final Logger log = LoggerFactory.getLogger(Pool.class);
+
+    private final PoolGroup group;
+    private final EventLoop loop;
+    private final ArrayDeque<ServerConnection> idle = new ArrayDeque<>();
+    private final Set<ServerConnection> servers = new LinkedHashSet<>();
+    private final ArrayDeque<ClientSession> waiting = new ArrayDeque<>();
+    private final Set<ClientSession> clients = new LinkedHashSet<>();
+    private volatile int waitingCount;
+    private int opening;
+    private long lastLoginFailureNanos;
+    private @Nullable ErrorResponse lastLoginError;
+
+    Pool(PoolGroup group, EventLoop loop) {
+        this.group = group;
+        this.loop = loop;
+    }
+
+    public PoolKey key() {
+        return group.key();
+    }
+
+    public PoolGroup group() {
+        return group;
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    public PoolSettings settings() {
+        return group.settings();
+    }
+
+    public ServerTarget target() {
+        return group.target();
+    }
+
+    /** Clients waiting on this loop; read by other loops to steer freed slots. */
+    public int waitingCount() {
+        return waitingCount;
+    }
+
+    public void addClient(ClientSession client) {
+        clients.add(client);
+    }
+
+    public void removeClient(ClientSession client) {
+        clients.remove(client);
+        if (waiting.remove(client)) {
+            waitingCount = waiting.size();
+        }
+    }
+
+    /** Links {@code client} to an idle server now, or queues it and opens a server if allowed. */
+    public void acquire(ClientSession client) {
+        assert loop.inEventLoop();
+        ServerConnection server = idle.peekFirst();
+        if (server != null) {
+            server.link(client);
+            return;
+        }
+        ErrorResponse failure = recentLoginFailure();
+        if (failure != null) {
+            client.serverUnavailable(failure);
+            return;
+        }
+        waiting.addLast(client);
+        waitingCount = waiting.size();
+        openForWaiters();
+    }
+
+    /** Opens servers while more clients wait than servers are being opened, within the group's limits. */
+    public void openForWaiters() {
+        assert loop.inEventLoop();
+        if (recentLoginFailure() != null) {
+            return;
+        }
+        while (opening < waiting.size() && group.tryReserve(reserveAllowed())) {
+            opening++;
+            ServerConnection.open(this);
+        }
+    }
+
+    /** Reserve slots are used once the oldest waiter has waited reserve_pool_timeout. */
+    private boolean reserveAllowed() {
+        ClientSession oldest = waiting.peekFirst();
+        PoolSettings s = settings();
+        return oldest != null && s.reservePoolSize() > 0
+                && System.nanoTime() - oldest.waitStartNanos() >= s.reservePoolTimeout().toNanos();
+    }
+
+    /** Gives idle servers to waiting clients; called whenever a server becomes idle. */
+    private void serveWaiters() {
+        while (!idle.isEmpty() && !waiting.isEmpty()) {
+            ClientSession client = waiting.pollFirst();
+            waitingCount = waiting.size();
+            idle.peekFirst().link(client);
+        }
+        if (!idle.isEmpty() && waiting.isEmpty() && group.othersWaiting(this)) {
+            idle.peekFirst().close("idle server closed so that another event loop can open one for its waiting clients");
+        }
+    }
+
+    /**
+     * Keeps the lists equal to the servers' states. Called only from {@link ServerConnection#moveTo}.
+     */
+    public void track(ServerConnection server, ServerState from, ServerState to) {
+        assert loop.inEventLoop();
+        if (from == ServerState.CONNECTING && to != ServerState.CLOSED) {
+            servers.add(server);
+        }
+        if (from == ServerState.IDLE) {
+            idle.remove(server);
+        }
+        boolean wasOpening = from == ServerState.CONNECTING || from == ServerState.AUTHENTICATING;
+        boolean isOpening = to == ServerState.CONNECTING || to == ServerState.AUTHENTICATING;
+        if (wasOpening && !isOpening) {
+            opening--;
+        }
+        switch (to) {
+            case IDLE -> {
+                idle.addFirst(server);
+                loop.execute(this::serveWaiters);
+            }
+            case CLOSED -> servers.remove(server);
+            default -> {
+            }
+        }
+    }
+
+    /** A server of this pool closed; {@code loginError} is set when it never finished logging in. */
+    public void serverClosed(ServerConnection server, @Nullable ErrorResponse loginError) {
+        group.release(this);
+        if (loginError != null) {
+            lastLoginFailureNanos = System.nanoTime();
+            lastLoginError = loginError;
+            // Nothing will serve the queue until server_login_retry has passed: tell the clients now, never hang them.
+            List<ClientSession> failed = new ArrayList<>(waiting);
+            waiting.clear();
+            waitingCount = 0;
+            failed.forEach(client -> client.serverUnavailable(loginError));
+            return;
+        }
+        openForWaiters();
+    }
+
+    private @Nullable ErrorResponse recentLoginFailure() {
+        ErrorResponse error = lastLoginError;
+        if (error == null) {
+            return null;
+        }
+        if (System.nanoTime() - lastLoginFailureNanos < settings().serverLoginRetry().toNanos()) {
+            return error;
+        }
+        lastLoginError = null;
+        return null;
+    }
+
+    /** The configuration changed: a bigger pool may serve more waiters now. */
+    void settingsChanged() {
+        openForWaiters();
+    }
+
+    /**
+     * Periodic maintenance (PgBouncer's janitor): wait timeouts, reserve pool, idle and lifetime limits,
+     * min_pool_size.
+     */
+    public void maintain(long now) {
+        PoolSettings s = settings();
+        long waitTimeout = s.queryWaitTimeout().toNanos();
+        if (waitTimeout > 0) {
+            while (!waiting.isEmpty() && now - waiting.peekFirst().waitStartNanos() >= waitTimeout) {
+                ClientSession client = waiting.pollFirst();
+                waitingCount = waiting.size();
+                client.disconnect(SqlState.PROTOCOL_VIOLATION, "query_wait_timeout");
+            }
+        }
+        openForWaiters();
+        for (ServerConnection server : List.copyOf(idle)) {
+            if (server.idleTooLong(now) || server.livedTooLong(now)) {
+                server.close(server.livedTooLong(now) ? "server lifetime over" : "server idle timeout");
+            }
+        }
+        if (servers.size() < s.minPoolSize() && group.isHome(this) && recentLoginFailure() == null
+                && opening == 0 && group.tryReserve(false)) {
+            opening++;
+            ServerConnection.open(this);
+        }
+    }
+
+    public List<ServerConnection> servers() {
+        return List.copyOf(servers);
+    }
+
+    public List<ClientSession> clients() {
+        return List.copyOf(clients);
+    }
+
+    public List<ClientSession> waitingClients() {
+        return Collections.unmodifiableList(new ArrayList<>(waiting));
+    }
+
+    public int idleCount() {
+        return idle.size();
+    }
+
+    static Logger log() {
+        return log;
+    }
+}

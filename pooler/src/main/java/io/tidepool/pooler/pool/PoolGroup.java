@@ -1,0 +1,130 @@
+package io.tidepool.pooler.pool;
+
+import io.netty.channel.EventLoop;
+import io.tidepool.pooler.server.ServerConnector;
+import org.jspecify.annotations.Nullable;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * All pools of one {@link PoolKey}, one per event loop, and what they share: the number of server connections against
+ * pool_size (+ reserve_pool_size), and the knowledge of which loops have clients waiting.
+ *
+ * <p>Clients and their server connections stay on one loop (DESIGN). When a server frees up on a loop without
+ * waiters while another loop has some, the free server is closed so the waiting loop can open one of its own: a
+ * connection costs one login, a cross-loop link would cost a thread hop on every message.
+ *
+ * <p>Thread-safe: the counters are atomic, and every per-pool effect is handed to the pool's loop with
+ * {@code execute}.
+ */
+public final class PoolGroup {
+    private final PoolKey key;
+    private final GlobalLimits limits;
+    private final ServerConnector connector;
+    private final AtomicInteger servers = new AtomicInteger();
+    private final ConcurrentHashMap<EventLoop, Pool> pools = new ConcurrentHashMap<>();
+    private volatile PoolSettings settings;
+    private volatile ServerTarget target;
+    private volatile @Nullable Pool home;
+
+    public PoolGroup(PoolKey key, GlobalLimits limits, ServerConnector connector, PoolSettings settings,
+                     ServerTarget target) {
+        this.key = key;
+        this.connector = connector;
+        this.limits = limits;
+        this.settings = settings;
+        this.target = target;
+    }
+
+    public PoolKey key() {
+        return key;
+    }
+
+    public ServerConnector connector() {
+        return connector;
+    }
+
+    public PoolSettings settings() {
+        return settings;
+    }
+
+    public ServerTarget target() {
+        return target;
+    }
+
+    /** Applies a reloaded configuration; pools read the new values from their next decision on. */
+    public void update(PoolSettings newSettings, ServerTarget newTarget) {
+        settings = newSettings;
+        target = newTarget;
+        pools.values().forEach(pool -> pool.loop().execute(pool::settingsChanged));
+    }
+
+    /** This loop's pool, created on first use. Call on {@code loop}. */
+    public Pool poolFor(EventLoop loop) {
+        return pools.computeIfAbsent(loop, l -> new Pool(this, l));
+    }
+
+    /** The pool that keeps min_pool_size: the first one created. */
+    boolean isHome(Pool pool) {
+        Pool home = this.home;
+        if (home == null) {
+            synchronized (this) {
+                if (this.home == null) {
+                    this.home = pool;
+                }
+                home = this.home;
+            }
+        }
+        return home == pool;
+    }
+
+    public Iterable<Pool> pools() {
+        return pools.values();
+    }
+
+    /**
+     * Reserves a server slot: below pool_size, or below pool_size + reserve_pool_size when {@code useReserve}, and
+     * within max_db_connections / max_user_connections.
+     */
+    boolean tryReserve(boolean useReserve) {
+        PoolSettings s = settings;
+        int max = s.effectivePoolSize();
+        if (useReserve && max != Integer.MAX_VALUE) {
+            max += Math.max(0, s.reservePoolSize());
+        }
+        if (!GlobalLimits.tryIncrement(servers, max)) {
+            return false;
+        }
+        if (!limits.tryReserveServer(key, s.maxDbConnections(), s.maxUserConnections())) {
+            servers.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** A server of this group closed: its slot goes to whichever loop has clients waiting. */
+    void release(Pool from) {
+        servers.decrementAndGet();
+        limits.releaseServer(key);
+        for (Pool pool : pools.values()) {
+            if (pool != from && pool.waitingCount() > 0) {
+                pool.loop().execute(pool::openForWaiters);
+            }
+        }
+    }
+
+    /** Whether a loop other than {@code self}'s has clients waiting for this key. */
+    boolean othersWaiting(Pool self) {
+        for (Pool pool : pools.values()) {
+            if (pool != self && pool.waitingCount() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public int serverCount() {
+        return servers.get();
+    }
+}

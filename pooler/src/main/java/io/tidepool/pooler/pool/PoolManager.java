@@ -1,0 +1,65 @@
+package io.tidepool.pooler.pool;
+
+import io.tidepool.pooler.server.ServerConnector;
+import org.jspecify.annotations.Nullable;
+
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * All pool groups, created on first use from the current configuration (through a {@link Resolver}), and re-resolved
+ * on reload. Thread-safe; the map is the only structure shared by every loop, and it is touched at login, not per
+ * message.
+ */
+public final class PoolManager {
+    /** Maps a client's (database, user) to the pool it uses: the configuration's view, swapped on reload. */
+    @FunctionalInterface
+    public interface Resolver {
+        /** Null when the database is unknown (and there is no {@code *} entry). */
+        @Nullable Resolved resolve(String database, String user);
+    }
+
+    /** What a (database, user) resolves to. */
+    public record Resolved(PoolKey key, PoolSettings settings, ServerTarget target) {
+    }
+
+    private final ConcurrentHashMap<PoolKey, PoolGroup> groups = new ConcurrentHashMap<>();
+    private final GlobalLimits limits;
+    private final ServerConnector connector;
+    private volatile Resolver resolver;
+
+    public PoolManager(Resolver resolver, GlobalLimits limits, ServerConnector connector) {
+        this.resolver = resolver;
+        this.limits = limits;
+        this.connector = connector;
+    }
+
+    /** The group serving {@code user} on {@code database}, or null when the database is not configured. */
+    public @Nullable PoolGroup groupFor(String database, String user) {
+        Resolved resolved = resolver.resolve(database, user);
+        if (resolved == null) {
+            return null;
+        }
+        return groups.computeIfAbsent(resolved.key(),
+                key -> new PoolGroup(key, limits, connector, resolved.settings(), resolved.target()));
+    }
+
+    /** A reload: new settings for every existing group whose database still exists. */
+    public void reconfigure(Resolver newResolver) {
+        resolver = newResolver;
+        for (PoolGroup group : groups.values()) {
+            Resolved resolved = newResolver.resolve(group.key().database(), group.key().user());
+            if (resolved != null) {
+                group.update(resolved.settings(), resolved.target());
+            }
+        }
+    }
+
+    public Collection<PoolGroup> groups() {
+        return groups.values();
+    }
+
+    public GlobalLimits limits() {
+        return limits;
+    }
+}

@@ -1,0 +1,598 @@
+package io.tidepool.pooler.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.tidepool.auth.AuthenticationException;
+import io.tidepool.pooler.client.ClientSession;
+import io.tidepool.pooler.pool.Pool;
+import io.tidepool.pooler.pool.ServerTarget;
+import io.tidepool.wire.Frame;
+import io.tidepool.wire.Limits;
+import io.tidepool.wire.Printable;
+import io.tidepool.wire.ProtocolException;
+import io.tidepool.wire.WireUnit;
+import io.tidepool.wire.backend.Authentication;
+import io.tidepool.wire.backend.BackendKeyData;
+import io.tidepool.wire.backend.ControlMessages;
+import io.tidepool.wire.backend.ErrorResponse;
+import io.tidepool.wire.backend.NoticeResponse;
+import io.tidepool.wire.backend.ParameterStatus;
+import io.tidepool.wire.backend.ReadyForQuery;
+import io.tidepool.wire.backend.TransactionStatus;
+import io.tidepool.wire.codec.Direction;
+import io.tidepool.wire.codec.FrameDecoder;
+import io.tidepool.wire.error.SqlState;
+import io.tidepool.wire.frontend.Query;
+import io.tidepool.wire.frontend.Terminate;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * One connection from Tidepool to PostgreSQL, and the Netty handler that reads it.
+ *
+ * <p>Lifecycle in {@link ServerState}; {@link #moveTo} is the only place that changes it (and keeps the pool's lists in
+ * step). While {@link ServerState#LINKED}, every frame from the server is written to the client as the bytes it
+ * arrived in; only ReadyForQuery, ParameterStatus and ErrorResponse are looked at (DESIGN hot-path rules 1–3).
+ * {@link #close} is the one exit door.
+ *
+ * <p>Event-loop confined: the channel, its client and its pool share one loop.
+ */
+public final class ServerConnection extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ServerConnection.class);
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final long id = IDS.incrementAndGet();
+    private final Pool pool;
+    private final ServerTarget target;
+    private final ServerLogin login;
+    private final ServerParameters parameters = new ServerParameters();
+    private final long createdNanos = System.nanoTime();
+    private @Nullable Channel channel;
+    private ServerState state = ServerState.CONNECTING;
+    private @Nullable BackendKeyData backendKey;
+    private @Nullable ClientSession client;
+    private @Nullable InternalQuery internal;
+    private @Nullable ErrorResponse loginError;
+    private @Nullable ScheduledFuture<?> loginTimeout;
+    private int outstanding;
+    private TransactionStatus transactionStatus = TransactionStatus.IDLE;
+    private boolean pendingFlush;
+    private boolean dying;
+    private int cancelsInFlight;
+    private long idleSinceNanos = createdNanos;
+    private long linkedSinceNanos;
+
+    private ServerConnection(Pool pool) {
+        this.pool = pool;
+        this.target = pool.target();
+        this.login = new ServerLogin(target);
+    }
+
+    /** Opens a new server connection for {@code pool}; it reports to the pool when it is idle or closed. */
+    public static void open(Pool pool) {
+        ServerConnection server = new ServerConnection(pool);
+        var settings = pool.settings();
+        pool.group().connector().connect(pool.loop(), server.target, settings.serverConnectTimeout(),
+                new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(FrameDecoder.NAME, new FrameDecoder(Direction.BACKEND, Limits.DEFAULT));
+                        ch.pipeline().addLast("server", server);
+                    }
+                }).addListener((ChannelFutureListener) future -> {
+                    if (!future.isSuccess()) {
+                        server.loginError = ErrorResponse.fatal(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
+                                "could not connect to server " + server.target.host() + ":" + server.target.port()
+                                        + ": " + describe(future.cause()));
+                        server.close("connect failed: " + describe(future.cause()));
+                    }
+                });
+    }
+
+    // ---- lifecycle -------------------------------------------------------------------------------------------
+
+    /** The only place {@link #state} changes. */
+    void moveTo(ServerState to, String reason) {
+        if (!state.canMoveTo(to)) {
+            throw new IllegalStateException(this + ": " + state + " -> " + to + " is not a transition (" + reason + ")");
+        }
+        ServerState from = state;
+        state = to;
+        if (to == ServerState.IDLE) {
+            idleSinceNanos = System.nanoTime();
+        }
+        log.debug("{} {} -> {}: {}", this, from, to, reason);
+        pool.track(this, from, to);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        moveTo(ServerState.AUTHENTICATING, "connected");
+        long timeout = pool.settings().serverConnectTimeout().toMillis();
+        if (timeout > 0) {
+            loginTimeout = ctx.executor().schedule(() -> {
+                loginError = ErrorResponse.fatal(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
+                        "server login timed out (server_connect_timeout)");
+                close("login timed out");
+            }, timeout, TimeUnit.MILLISECONDS);
+        }
+        ByteBuf startup = ctx.alloc().buffer(128);
+        login.startupMessage().encode(startup);
+        ctx.writeAndFlush(startup, ctx.voidPromise());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        WireUnit unit = (WireUnit) msg;
+        try {
+            switch (state) {
+                case LINKED -> {
+                    forwardToClient(unit);
+                    unit = null;                              // ownership passed
+                }
+                case AUTHENTICATING -> onLoginMessage(ctx, (Frame) unit);
+                case CHECKING, RESETTING -> onInternalMessage(unit);
+                case IDLE -> onUnsolicited(unit);
+                case CONNECTING, CLOSED -> {
+                }
+            }
+        } finally {
+            if (unit != null) {
+                ReferenceCountUtil.release(unit.content());
+            }
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (pendingFlush) {
+            pendingFlush = false;
+            ClientSession c = client;
+            if (c != null) {
+                c.channel().flush();
+            }
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // This channel is the sink of the client's bytes: while it cannot take more, stop reading the client.
+        ClientSession c = client;
+        if (c != null) {
+            c.channel().config().setAutoRead(ctx.channel().isWritable());
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        close(state == ServerState.AUTHENTICATING ? "server closed the connection during login"
+                : "server closed the connection");
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof ProtocolException e) {
+            close("protocol violation from server: " + e.getMessage());
+        } else {
+            close("I/O error: " + describe(cause));
+        }
+    }
+
+    // ---- login -----------------------------------------------------------------------------------------------
+
+    private void onLoginMessage(ChannelHandlerContext ctx, Frame frame) {
+        if (!ControlMessages.isControl(frame.type())) {
+            if (frame.type() == NoticeResponse.TYPE) {
+                return;
+            }
+            throw new ProtocolException("message '" + Printable.typeChar(frame.type()) + "' during login");
+        }
+        switch (ControlMessages.decode(frame)) {
+            case Authentication request -> {
+                try {
+                    ByteBuf answer = login.answer(request, ctx.alloc());
+                    if (answer != null) {
+                        ctx.writeAndFlush(answer, ctx.voidPromise());
+                    }
+                } catch (AuthenticationException e) {
+                    loginError = ErrorResponse.fatal(e.sqlState(), e.getMessage());
+                    close("login failed: " + e.getMessage());
+                }
+            }
+            case ErrorResponse error -> {
+                loginError = error;
+                close("login failed: " + error.code() + " " + error.message());
+            }
+            case ParameterStatus(var name, var value) -> parameters.reported(name, value);
+            case BackendKeyData key -> backendKey = key;
+            case ReadyForQuery ready -> {
+                if (!login.isDone()) {
+                    throw new ProtocolException("ReadyForQuery before AuthenticationOk");
+                }
+                if (loginTimeout != null) {
+                    loginTimeout.cancel(false);
+                }
+                String connectQuery = pool.settings().connectQuery();
+                if (connectQuery.isEmpty()) {
+                    moveTo(ServerState.IDLE, "login complete");
+                } else {
+                    moveTo(ServerState.CHECKING, "running connect_query");
+                    runInternal(connectQuery, error -> {
+                        if (state == ServerState.CLOSED) {
+                            return;
+                        }
+                        if (error != null) {
+                            loginError = error;
+                            close("connect_query failed: " + error.message());
+                        } else {
+                            moveTo(ServerState.IDLE, "login complete");
+                        }
+                    });
+                }
+            }
+            case io.tidepool.wire.backend.NegotiateProtocolVersion negotiation ->
+                    throw new ProtocolException("unexpected NegotiateProtocolVersion for protocol 3.0");
+        }
+    }
+
+    // ---- internal queries ------------------------------------------------------------------------------------
+
+    private void runInternal(String sql, Consumer<@Nullable ErrorResponse> onDone) {
+        internal = new InternalQuery(sql, onDone);
+        outstanding++;
+        ByteBuf out = channel().alloc().buffer(16 + sql.length());
+        new Query(sql).encode(out);
+        channel().writeAndFlush(out, channel().voidPromise());
+    }
+
+    private void onInternalMessage(WireUnit unit) {
+        InternalQuery query = internal;
+        if (query == null || !(unit instanceof Frame frame)) {
+            throw new ProtocolException("unexpected data from server while idle");
+        }
+        switch (frame.type()) {
+            case ErrorResponse.TYPE -> query.error(ErrorResponse.decode(frame.body()));
+            case ParameterStatus.TYPE -> {
+                ParameterStatus status = ParameterStatus.decode(frame.body());
+                parameters.reported(status.name(), status.value());
+            }
+            case ReadyForQuery.TYPE -> {
+                outstanding--;
+                transactionStatus = ReadyForQuery.decode(frame.body()).status();
+                internal = null;
+                query.complete();
+            }
+            default -> {
+                // Rows, CommandComplete, notices of the pooler's own query: nobody wants them.
+            }
+        }
+    }
+
+    private void onUnsolicited(WireUnit unit) {
+        if (unit instanceof Frame frame && frame.type() == ErrorResponse.TYPE) {
+            ErrorResponse error = ErrorResponse.decode(frame.body());
+            close("server sent an error while idle: " + error.code() + " " + error.message());
+        } else if (unit instanceof Frame frame && frame.type() == ParameterStatus.TYPE) {
+            ParameterStatus status = ParameterStatus.decode(frame.body());
+            parameters.reported(status.name(), status.value());
+        } else if (!(unit instanceof Frame frame && frame.type() == NoticeResponse.TYPE)) {
+            // PgBouncer: "got packet from server when not linked". Its bytes belong to nobody: drop the connection.
+            close("unexpected message '" + Printable.typeChar(unit.type()) + "' from server while idle");
+        }
+    }
+
+    // ---- linking ---------------------------------------------------------------------------------------------
+
+    /**
+     * Gives this idle server to {@code c}: after a health check (server_check_delay) and the parameter sync, if
+     * either is needed, in one round trip; then {@link ClientSession#linked}.
+     */
+    public void link(ClientSession c) {
+        var settings = pool.settings();
+        long checkDelay = settings.serverCheckDelay().toNanos();
+        boolean check = checkDelay == 0 || System.nanoTime() - idleSinceNanos >= checkDelay;
+        ParameterSync.Plan plan = ParameterSync.plan(c.wantedParameters(), parameters);
+        if (!check && plan == null) {
+            linkNow(c);
+            return;
+        }
+        String sql = (check ? settings.serverCheckQuery() : "")
+                + (plan == null ? "" : (check && !settings.serverCheckQuery().isEmpty() ? ";" : "") + plan.sql());
+        moveTo(ServerState.CHECKING, check ? "server check" : "parameter sync");
+        runInternal(sql, error -> {
+            if (state == ServerState.CLOSED) {
+                if (!c.isClosed()) {
+                    pool.acquire(c);                      // the check killed it: try another server
+                }
+                return;
+            }
+            if (error == null && plan != null) {
+                plan.sets().forEach(parameters::applied);
+                plan.resets().forEach(parameters::reset);
+            }
+            if (error != null && plan == null) {
+                close("server check failed: " + error.message());
+                if (!c.isClosed()) {
+                    pool.acquire(c);
+                }
+            } else if (c.isClosed()) {
+                moveTo(ServerState.IDLE, "client left during server check");
+            } else if (error != null) {
+                moveTo(ServerState.IDLE, "parameter sync failed");
+                c.linkFailed(error);
+            } else {
+                linkNow(c);
+            }
+        });
+    }
+
+    private void linkNow(ClientSession c) {
+        client = c;
+        linkedSinceNanos = System.nanoTime();
+        moveTo(ServerState.LINKED, "linked to " + c);
+        c.linked(this);
+    }
+
+    /** Writes a client's bytes to the server; Query, Sync and FunctionCall each expect one ReadyForQuery. */
+    public void send(WireUnit unit) {
+        byte type = unit.type();
+        if ((type == 'Q' || type == 'S' || type == 'F') && startsMessage(unit)) {
+            outstanding++;
+        }
+        channel().write(unit.content(), channel().voidPromise());
+    }
+
+    private static boolean startsMessage(WireUnit unit) {
+        return unit instanceof Frame || ((io.tidepool.wire.FramePart) unit).first();
+    }
+
+    public void flush() {
+        channel().flush();
+    }
+
+    private void forwardToClient(WireUnit unit) {
+        ClientSession c = client;
+        if (unit instanceof Frame frame && ControlMessages.isControl(frame.type())) {
+            switch (frame.type()) {
+                case ReadyForQuery.TYPE -> {
+                    outstanding = Math.max(0, outstanding - 1);
+                    transactionStatus = TransactionStatus.of(frame.bytes().getByte(frame.bytes().readerIndex() + 5));
+                    c.channel().write(frame.bytes(), c.channel().voidPromise());
+                    pendingFlush = true;
+                    c.readyForQuery(transactionStatus, outstanding);
+                    return;
+                }
+                case ParameterStatus.TYPE -> {
+                    ParameterStatus status = ParameterStatus.decode(frame.body());
+                    parameters.reported(status.name(), status.value());
+                    c.parameterChanged(status.name(), status.value());
+                }
+                case ErrorResponse.TYPE -> {
+                    ErrorResponse error = ErrorResponse.decode(frame.body());
+                    if (error.isFatal() || SqlState.isFatalToServerConnection(error.code())) {
+                        dying = true;                     // relayed to the client; the server closes next
+                    }
+                }
+                default -> throw new ProtocolException("message '" + Printable.typeChar(frame.type())
+                        + "' from server while linked");
+            }
+        }
+        c.channel().write(unit.content(), c.channel().voidPromise());
+        pendingFlush = true;
+    }
+
+    /**
+     * Ends the link after a transaction or statement (transaction and statement pooling): the server goes back to
+     * the pool at once, clean, because it reported idle with nothing outstanding.
+     */
+    public void unlink() {
+        client = null;
+        if (!channel().config().isAutoRead()) {
+            channel().config().setAutoRead(true);
+        }
+        release("transaction done");
+    }
+
+    /**
+     * The linked client left. PgBouncer's rule: a server goes back to the pool only when it is idle, nothing is
+     * outstanding and nothing half-sent; otherwise its session state is unknown and it is closed.
+     */
+    public void clientGone(boolean clientMidMessage) {
+        client = null;
+        if (state != ServerState.LINKED) {
+            return;
+        }
+        channel().config().setAutoRead(true);
+        if (clientMidMessage) {
+            close("client disconnected in the middle of a message");
+        } else if (outstanding > 0) {
+            close("client disconnected with query in progress");
+        } else if (transactionStatus != TransactionStatus.IDLE) {
+            close("client disconnected inside a transaction");
+        } else {
+            reset();
+        }
+    }
+
+    private void reset() {
+        var settings = pool.settings();
+        boolean resetNeeded = settings.poolMode() == io.tidepool.pooler.pool.PoolMode.SESSION
+                || settings.serverResetQueryAlways();
+        if (!resetNeeded || settings.serverResetQuery().isBlank()) {
+            release("client left");
+            return;
+        }
+        moveTo(ServerState.RESETTING, "running server_reset_query");
+        runInternal(settings.serverResetQuery(), error -> {
+            if (state == ServerState.CLOSED) {
+                return;
+            }
+            if (error != null || transactionStatus != TransactionStatus.IDLE) {
+                close("server_reset_query failed: " + (error == null ? "not idle" : error.message()));
+            } else {
+                parameters.forgetApplied();
+                release("reset done");
+            }
+        });
+    }
+
+    private void release(String reason) {
+        if (dying) {
+            close("server is shutting down");
+        } else if (livedTooLong(System.nanoTime())) {
+            close("server lifetime over");
+        } else if (cancelsInFlight > 0) {
+            // A cancel sent for the previous client must not hit the next one (PgBouncer #717): wait it out.
+            moveTo(ServerState.CHECKING, "waiting for " + cancelsInFlight + " cancel request(s) to finish");
+        } else {
+            moveTo(ServerState.IDLE, reason);
+        }
+    }
+
+    // ---- cancel ----------------------------------------------------------------------------------------------
+
+    /** Called on this loop when a cancel for this server's current query is about to be sent. */
+    public void cancelStarted() {
+        cancelsInFlight++;
+    }
+
+    public void cancelFinished() {
+        cancelsInFlight--;
+        if (cancelsInFlight == 0 && state == ServerState.CHECKING && internal == null) {
+            moveTo(ServerState.IDLE, "cancel requests finished");
+        }
+    }
+
+    public @Nullable BackendKeyData backendKey() {
+        return backendKey;
+    }
+
+    public ServerTarget target() {
+        return target;
+    }
+
+    // ---- exit ------------------------------------------------------------------------------------------------
+
+    /** The one exit door: logs why, tells the client and the pool, closes the socket. Idempotent. */
+    public void close(String reason) {
+        if (state == ServerState.CLOSED) {
+            return;
+        }
+        boolean neverLoggedIn = state == ServerState.CONNECTING || state == ServerState.AUTHENTICATING
+                || (loginError != null);
+        if (loginTimeout != null) {
+            loginTimeout.cancel(false);
+        }
+        moveTo(ServerState.CLOSED, reason);
+        log.info("{} closing because: {} (age={}s)", this, reason,
+                (System.nanoTime() - createdNanos) / 1_000_000_000L);
+        ClientSession c = client;
+        client = null;
+        if (c != null) {
+            c.serverLost(reason);
+        }
+        InternalQuery pending = internal;
+        internal = null;
+        if (channel != null && channel.isActive()) {
+            if (!neverLoggedIn && outstanding == 0) {
+                ByteBuf bye = channel.alloc().buffer(5);
+                Terminate.INSTANCE.encode(bye);
+                channel.writeAndFlush(bye).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                channel.close();
+            }
+        }
+        ErrorResponse failure = neverLoggedIn ? (loginError != null ? loginError
+                : ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, "server closed the connection during login"))
+                : null;
+        pool.serverClosed(this, failure);
+        if (pending != null) {
+            // Its owner sees state CLOSED and reacts (a client being linked tries another server).
+            pending.error(ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, reason));
+            pending.complete();
+        }
+    }
+
+    // ---- janitor & admin -------------------------------------------------------------------------------------
+
+    public boolean idleTooLong(long now) {
+        long limit = pool.settings().serverIdleTimeout().toNanos();
+        return state == ServerState.IDLE && limit > 0 && now - idleSinceNanos >= limit;
+    }
+
+    public boolean livedTooLong(long now) {
+        long limit = pool.settings().serverLifetime().toNanos();
+        return limit > 0 && now - createdNanos >= limit;
+    }
+
+    public ServerState state() {
+        return state;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+
+    public long createdNanos() {
+        return createdNanos;
+    }
+
+    public long linkedSinceNanos() {
+        return linkedSinceNanos;
+    }
+
+    public @Nullable ClientSession client() {
+        return client;
+    }
+
+    public Channel channel() {
+        Channel ch = channel;
+        if (ch == null) {
+            throw new IllegalStateException(this + ": not connected");
+        }
+        return ch;
+    }
+
+    public ServerParameters parameters() {
+        return parameters;
+    }
+
+    public TransactionStatus transactionStatus() {
+        return transactionStatus;
+    }
+
+    public int outstanding() {
+        return outstanding;
+    }
+
+    static String describe(@Nullable Throwable cause) {
+        if (cause == null) {
+            return "unknown error";
+        }
+        String message = cause.getMessage();
+        return message == null ? cause.getClass().getSimpleName() : message;
+    }
+
+    /** PgBouncer-style log prefix: {@code S-17 app/alice@pg1:5432}. */
+    @Override
+    public String toString() {
+        return "S-" + id + " " + pool.key().database() + "/" + target.user() + "@" + target.host() + ":"
+                + target.port();
+    }
+}
