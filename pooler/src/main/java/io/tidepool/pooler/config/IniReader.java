@@ -1,0 +1,179 @@
+package io.tidepool.pooler.config;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The ini syntax of PgBouncer's {@code cfparser.c}, with {@code %include}: turns text into section headers and
+ * key/value items, each with its {@code file:line}. It knows nothing about what the keys mean ({@link ConfigLoader}
+ * does). Syntax errors are collected, not thrown, so one run reports them all.
+ *
+ * <p>Rules, as PgBouncer: leading blanks are ignored; a line starting with {@code #} or {@code ;} is a comment (there
+ * are no end-of-line comments: {@code a = b ; c} sets {@code a} to {@code b ; c}); a key is made of
+ * {@code [A-Za-z0-9_.*-]} or quoted ({@code 'odd name'}, or {@code "odd name"} with {@code ""} for a quote, as the
+ * PgBouncer docs describe for database names); blanks around {@code =} and at the end of the value are dropped.
+ * {@code %include FILE} reads FILE in place, at most 10 levels deep. Differences: a relative FILE is relative to the
+ * including file (PgBouncer: the working directory, which a service manager decides), and a file including itself
+ * (directly or not) is reported as a cycle instead of running into the depth limit. Pure apart from the file
+ * reads done through {@link FileSource}; any thread.
+ */
+final class IniReader {
+    static final int MAX_INCLUDE_DEPTH = 10;
+
+    /** Reads a file's text; {@link ConfigLoader} passes {@code Files::readString}, tests may pass anything. */
+    @FunctionalInterface
+    interface FileSource {
+        String read(Path path) throws IOException;
+    }
+
+    /** A section header or a key/value item, with where it came from. {@code value} is null for headers. */
+    record Item(Path file, int line, boolean header, String key, @Nullable String value) {
+        String where() {
+            return file + ":" + line;
+        }
+    }
+
+    private final FileSource source;
+    private final List<Item> items = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+
+    private IniReader(FileSource source) {
+        this.source = source;
+    }
+
+    /** Reads {@code text} (the contents of {@code origin}) and its includes. */
+    static IniReader read(String text, Path origin, FileSource source) {
+        var reader = new IniReader(source);
+        var chain = new ArrayList<Path>();
+        chain.add(origin.toAbsolutePath().normalize());
+        reader.readText(text, origin, chain);
+        return reader;
+    }
+
+    List<Item> items() {
+        return items;
+    }
+
+    List<String> problems() {
+        return problems;
+    }
+
+    private void readText(String text, Path file, List<Path> chain) {
+        var lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            readLine(lines[i], file, i + 1, chain);
+        }
+    }
+
+    private void readLine(String raw, Path file, int line, List<Path> chain) {
+        var s = raw.strip();
+        if (s.isEmpty() || s.startsWith("#") || s.startsWith(";")) {
+            return;
+        }
+        if (s.startsWith("%include") && s.length() > 8 && (s.charAt(8) == ' ' || s.charAt(8) == '\t')) {
+            include(s.substring(9).strip(), file, line, chain);
+            return;
+        }
+        if (s.startsWith("[")) {
+            int close = s.indexOf(']');
+            if (close < 0) {
+                problems.add(file + ":" + line + ": syntax error: section header without ']'");
+                return;
+            }
+            items.add(new Item(file, line, true, s.substring(1, close).strip(), null));
+            readLine(s.substring(close + 1), file, line, chain);   // PgBouncer goes on parsing after ']'
+            return;
+        }
+        readPair(s, file, line);
+    }
+
+    private void readPair(String s, Path file, int line) {
+        String key;
+        int p;
+        if (s.charAt(0) == '\'') {
+            int end = s.indexOf('\'', 1);
+            if (end <= 1) {
+                problems.add(file + ":" + line + ": syntax error: unterminated or empty quoted key");
+                return;
+            }
+            key = s.substring(1, end);
+            p = end + 1;
+        } else if (s.charAt(0) == '"') {
+            var sb = new StringBuilder();
+            p = 1;
+            while (true) {
+                if (p >= s.length()) {
+                    problems.add(file + ":" + line + ": syntax error: unterminated quoted key");
+                    return;
+                }
+                if (s.charAt(p) == '"') {
+                    if (p + 1 < s.length() && s.charAt(p + 1) == '"') {
+                        sb.append('"');
+                        p += 2;
+                        continue;
+                    }
+                    p++;
+                    break;
+                }
+                sb.append(s.charAt(p++));
+            }
+            key = sb.toString();
+            if (key.isEmpty()) {
+                problems.add(file + ":" + line + ": syntax error: empty quoted key");
+                return;
+            }
+        } else {
+            p = 0;
+            while (p < s.length() && isKeyChar(s.charAt(p))) {
+                p++;
+            }
+            key = s.substring(0, p);
+        }
+        while (p < s.length() && (s.charAt(p) == ' ' || s.charAt(p) == '\t')) {
+            p++;
+        }
+        if (key.isEmpty() || p >= s.length() || s.charAt(p) != '=') {
+            problems.add(file + ":" + line + ": syntax error (expected: key = value, a [section], a comment or "
+                    + "%include; a key with characters other than A-Z a-z 0-9 _ . * - must be quoted)");
+            return;
+        }
+        items.add(new Item(file, line, false, key, s.substring(p + 1).strip()));
+    }
+
+    private void include(String name, Path file, int line, List<Path> chain) {
+        if (name.isEmpty()) {
+            problems.add(file + ":" + line + ": %include without a file name");
+            return;
+        }
+        if (chain.size() > MAX_INCLUDE_DEPTH) {
+            problems.add(file + ":" + line + ": include nesting level too deep (expected: at most "
+                    + MAX_INCLUDE_DEPTH + ")");
+            return;
+        }
+        var parent = file.toAbsolutePath().getParent();
+        var target = (parent == null ? Path.of(name) : parent.resolve(name)).toAbsolutePath().normalize();
+        if (chain.contains(target)) {
+            problems.add(file + ":" + line + ": %include " + name + ": include cycle (" + target
+                    + " is already being read)");
+            return;
+        }
+        String text;
+        try {
+            text = source.read(target);
+        } catch (IOException | RuntimeException e) {
+            problems.add(file + ":" + line + ": %include " + name + ": cannot read " + target + ": " + e);
+            return;
+        }
+        chain.add(target);
+        readText(text, target, chain);
+        chain.removeLast();
+    }
+
+    private static boolean isKeyChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '_' || c == '.' || c == '*' || c == '-';
+    }
+}
