@@ -206,12 +206,23 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             // PostgreSQL's answer to a newer minor version or unknown _pq_ options: once, before authentication.
             write(new NegotiateProtocolVersion(0, request.unsupportedOptions()));
         }
+        moveTo(ClientState.AUTHENTICATING, "auth_type trust");
         // auth_type trust/any: the authentication issue adds the exchanges here.
         cancelKey = context.cancels().register(this);
         write(AuthenticationOk.INSTANCE);
-        channel().flush();
-        moveTo(ClientState.WAITING_FOR_SERVER, "logged in, waiting for a server connection");
-        p.acquire(this);
+        Map<String, String> welcome = p.welcome();
+        if (welcome != null) {
+            // PgBouncer's way: the login completes with the pool's cached server parameters, and a server is linked
+            // at the first query. A client that connects and sits idle costs no server connection, and a client
+            // library that connects synchronously (pgbench -C) cannot deadlock against the pool size.
+            moveTo(ClientState.IDLE, "logged in");
+            completeLogin(welcome);
+        } else {
+            // The first client of a pool: its login waits for a server login, which teaches the pool the welcome.
+            channel().flush();
+            moveTo(ClientState.WAITING_FOR_SERVER, "logged in, waiting for the pool's first server connection");
+            p.acquire(this);
+        }
     }
 
     private void onCancelRequest(ChannelHandlerContext ctx, CancelRequest request) {
@@ -244,7 +255,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             s.channel().config().setAutoRead(false);
         }
         if (wasLogin) {
-            completeLogin(s);
+            completeLogin(s.parameters().reported());
         }
         while (!held.isEmpty()) {
             forwardToServer(held.pollFirst());
@@ -255,12 +266,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         s.flush();
     }
 
-    private void completeLogin(ServerConnection s) {
+    /**
+     * Sends what PostgreSQL sends after AuthenticationOk: every reported parameter (the client's own value where it
+     * asked for one), our BackendKeyData, ReadyForQuery.
+     */
+    private void completeLogin(Map<String, String> serverParameters) {
         loggedIn = true;
         if (loginTimeout != null) {
             loginTimeout.cancel(false);
         }
-        s.parameters().reported().forEach((name, value) -> write(new ParameterStatus(name, value)));
+        Map<String, String> asked = new java.util.HashMap<>();
+        wantedParameters.forEach((name, value) -> asked.put(name.toLowerCase(java.util.Locale.ROOT), value));
+        serverParameters.forEach((name, value) ->
+                write(new ParameterStatus(name, asked.getOrDefault(name.toLowerCase(java.util.Locale.ROOT), value))));
         write(cancelKey());
         write(ReadyForQuery.IDLE);
         channel().flush();
@@ -444,6 +462,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     public long waitStartNanos() {
         return waitStartNanos;
+    }
+
+    /** Whether the client is in the middle of a transaction or a request (shutdown waits for those). */
+    public boolean isBusy() {
+        ServerConnection s = server;
+        return s != null && (s.outstanding() > 0 || s.transactionStatus() != TransactionStatus.IDLE);
     }
 
     public boolean isClosed() {

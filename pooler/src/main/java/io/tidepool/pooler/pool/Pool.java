@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -38,9 +39,11 @@ public final class Pool {
     private final ArrayDeque<ClientSession> waiting = new ArrayDeque<>();
     private final Set<ClientSession> clients = new LinkedHashSet<>();
     private volatile int waitingCount;
+    private volatile int idleCount;
     private int opening;
     private long lastLoginFailureNanos;
     private @Nullable ErrorResponse lastLoginError;
+    private @Nullable Map<String, String> welcome;
 
     Pool(PoolGroup group, EventLoop loop) {
         this.group = group;
@@ -65,6 +68,17 @@ public final class Pool {
 
     public ServerTarget target() {
         return group.target();
+    }
+
+    /** The parameters the last server login reported: what a client is told at login. Null before the first. */
+    public @Nullable Map<String, String> welcome() {
+        return welcome;
+    }
+
+    /** A server finished logging in: its reported parameters become the pool's welcome. */
+    public void rememberWelcome(Map<String, String> parameters) {
+        welcome = parameters.isEmpty() ? null
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
     }
 
     /** Clients waiting on this loop; read by other loops to steer freed slots. */
@@ -111,6 +125,17 @@ public final class Pool {
             opening++;
             ServerConnection.open(this);
         }
+        if (opening < waiting.size()) {
+            // At the limit: idle servers on other loops are no use to our clients; ask for their slots.
+            group.reclaimIdle(this);
+        }
+    }
+
+    /** Another loop has clients waiting and no slot: close our oldest idle server unless our own clients wait. */
+    void donateIdle() {
+        if (waiting.isEmpty() && !idle.isEmpty()) {
+            idle.peekLast().close("idle server closed so that another event loop can open one for its waiting clients");
+        }
     }
 
     /** Reserve slots are used once the oldest waiter has waited reserve_pool_timeout. */
@@ -128,8 +153,8 @@ public final class Pool {
             waitingCount = waiting.size();
             idle.peekFirst().link(client);
         }
-        if (!idle.isEmpty() && waiting.isEmpty() && group.othersWaiting(this)) {
-            idle.peekFirst().close("idle server closed so that another event loop can open one for its waiting clients");
+        if (waiting.isEmpty() && group.othersWaiting(this)) {
+            donateIdle();
         }
     }
 
@@ -149,6 +174,7 @@ public final class Pool {
         if (wasOpening && !isOpening) {
             opening--;
         }
+        idleCount = idle.size() + (to == ServerState.IDLE ? 1 : 0);
         switch (to) {
             case IDLE -> {
                 idle.addFirst(server);
@@ -232,8 +258,9 @@ public final class Pool {
         return Collections.unmodifiableList(new ArrayList<>(waiting));
     }
 
+    /** Idle servers on this loop; read by other loops looking for a slot to reclaim. */
     public int idleCount() {
-        return idle.size();
+        return idleCount;
     }
 
     static Logger log() {

@@ -65,6 +65,11 @@ public final class PoolGroup {
         return pools.computeIfAbsent(loop, l -> new Pool(this, l));
     }
 
+    /** This loop's pool if one exists. */
+    public @Nullable Pool existingPool(EventLoop loop) {
+        return pools.get(loop);
+    }
+
     /** The pool that keeps min_pool_size: the first one created. */
     boolean isHome(Pool pool) {
         Pool home = this.home;
@@ -110,6 +115,15 @@ public final class PoolGroup {
         for (Pool pool : pools.values()) {
             if (pool != from && pool.waitingCount() > 0) {
                 pool.loop().execute(pool::openForWaiters);
+            }
+        }
+    }
+
+    /** {@code requester} is at the limit with clients waiting: loops holding idle servers give one up each. */
+    void reclaimIdle(Pool requester) {
+        for (Pool pool : pools.values()) {
+            if (pool != requester && pool.idleCount() > 0) {
+                pool.loop().execute(pool::donateIdle);
             }
         }
     }

@@ -224,6 +224,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter {
                 if (loginTimeout != null) {
                     loginTimeout.cancel(false);
                 }
+                pool.rememberWelcome(parameters.reported());
                 String connectQuery = pool.settings().connectQuery();
                 if (connectQuery.isEmpty()) {
                     moveTo(ServerState.IDLE, "login complete");

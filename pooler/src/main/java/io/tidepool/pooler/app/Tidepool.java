@@ -1,0 +1,222 @@
+package io.tidepool.pooler.app;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.tidepool.pooler.client.CancelRegistry;
+import io.tidepool.pooler.client.ClientContext;
+import io.tidepool.pooler.client.ClientSession;
+import io.tidepool.pooler.client.ClientStartup;
+import io.tidepool.pooler.config.Config;
+import io.tidepool.pooler.config.ConfigDiff;
+import io.tidepool.pooler.config.ConfigLoader;
+import io.tidepool.pooler.config.Keys;
+import io.tidepool.pooler.janitor.Janitor;
+import io.tidepool.pooler.net.Transport;
+import io.tidepool.pooler.pool.GlobalLimits;
+import io.tidepool.pooler.pool.Pool;
+import io.tidepool.pooler.pool.PoolGroup;
+import io.tidepool.pooler.pool.PoolManager;
+
+import io.tidepool.pooler.server.ServerConnector;
+import io.tidepool.wire.Limits;
+import io.tidepool.wire.error.SqlState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running pooler: event loops, pools, listeners, janitors; reload and graceful shutdown. Created by
+ * {@link #start}; {@link #reload} and {@link #shutdown} may be called from any thread (signal handlers, the admin
+ * console).
+ */
+public final class Tidepool {
+    private static final Logger log = LoggerFactory.getLogger(Tidepool.class);
+
+    private final Path configPath;
+    private final Transport transport = Transport.best();
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final PoolManager pools;
+    private final CancelRegistry cancels = new CancelRegistry();
+    private final List<Janitor> janitors = new ArrayList<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile Config config;
+    private volatile ClientContext clientContext;
+    private volatile boolean shuttingDown;
+    private final Listeners listeners;
+
+    private Tidepool(Path configPath, Config config, int threads) throws Exception {
+        this.configPath = configPath;
+        this.config = config;
+        config.warnings().forEach(warning -> log.warn("config: {}", warning));
+        boss = transport.newGroup(1, "tidepool-accept");
+        workers = transport.newGroup(threads, "tidepool-io");
+        GlobalLimits limits = new GlobalLimits(() -> this.config.settings().get(Keys.MAX_CLIENT_CONN));
+        pools = new PoolManager(resolver(config), limits, new ServerConnector(transport));
+        clientContext = clientContext(config);
+        for (EventExecutor executor : workers) {
+            janitors.add(Janitor.start(pools, (io.netty.channel.EventLoop) executor));
+        }
+        var s = config.settings();
+        int maxPacket = s.get(Keys.MAX_PACKET_SIZE);
+        Limits wireLimits = Limits.DEFAULT.withMaxFrameLength(Math.min(maxPacket, Limits.PG_LARGE_MESSAGE_LIMIT));
+        listeners = Listeners.open(transport, boss, workers, s.get(Keys.LISTEN_ADDR), s.get(Keys.LISTEN_PORT),
+                s.get(Keys.UNIX_SOCKET_DIR), s.get(Keys.LISTEN_BACKLOG), wireLimits, () -> clientContext);
+        log.info("Tidepool {} started: transport={}, event loops={}, pool_mode={}, config={}", Version.get(),
+                transport.name(), threads, s.get(Keys.POOL_MODE).configName(), configPath);
+    }
+
+    public static Tidepool start(Path configPath) throws Exception {
+        Config config = ConfigLoader.load(configPath);
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        return new Tidepool(configPath, config, threads);
+    }
+
+    private ConfigResolver resolver(Config c) {
+        return new ConfigResolver(c, user -> null);
+    }
+
+    private ClientContext clientContext(Config c) {
+        var s = c.settings();
+        return new ClientContext(pools, cancels, new ClientStartup(new HashSet<>(s.get(Keys.IGNORE_STARTUP_PARAMETERS))),
+                s.get(Keys.CLIENT_LOGIN_TIMEOUT), s.get(Keys.APPLICATION_NAME_ADD_HOST), s.get(Keys.LOG_CONNECTIONS),
+                s.get(Keys.LOG_DISCONNECTIONS), () -> shuttingDown);
+    }
+
+    /**
+     * Re-reads the configuration file. An invalid file is reported and the running configuration stays; a valid one
+     * is swapped in whole: pools pick up new sizes and timeouts, new clients see new databases.
+     *
+     * @return whether the new configuration was applied
+     */
+    public synchronized boolean reload() {
+        Config fresh;
+        try {
+            fresh = ConfigLoader.load(configPath);
+        } catch (RuntimeException e) {
+            log.error("reload failed, keeping the running configuration: {}", e.getMessage());
+            return false;
+        }
+        fresh.warnings().forEach(warning -> log.warn("config: {}", warning));
+        ConfigDiff diff = ConfigDiff.between(config, fresh);
+        config = fresh;
+        pools.reconfigure(resolver(fresh));
+        clientContext = clientContext(fresh);
+        log.info("configuration reloaded from {}: {}", configPath, diff);
+        return true;
+    }
+
+    /**
+     * Graceful stop: no new connections; idle clients are told the pooler is shutting down; clients in a transaction
+     * or a request are left to finish it (bounded by {@code grace}); then every connection closes.
+     */
+    public void shutdown(Duration grace) {
+        synchronized (this) {
+            if (shuttingDown) {
+                return;
+            }
+            shuttingDown = true;
+        }
+        log.info("shutting down: no new connections; waiting up to {} s for running transactions",
+                grace.toSeconds());
+        listeners.close();
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (disconnectIdleClients() == 0) {
+                break;
+            }
+            sleep(50);
+        }
+        closeAll();
+        janitors.forEach(Janitor::stop);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        log.info("stopped");
+        stopped.countDown();
+    }
+
+    /** Disconnects every client that is not inside a transaction; returns how many clients remain. */
+    private int disconnectIdleClients() {
+        List<java.util.concurrent.Future<Integer>> counts = new ArrayList<>();
+        for (PoolGroup group : pools.groups()) {
+            for (Pool pool : group.pools()) {
+                counts.add(pool.loop().submit(() -> {
+                    int remaining = 0;
+                    for (ClientSession client : pool.clients()) {
+                        if (client.isBusy()) {
+                            remaining++;
+                        } else {
+                            client.disconnect(SqlState.ADMIN_SHUTDOWN, "pooler is shutting down");
+                        }
+                    }
+                    return remaining;
+                }));
+            }
+        }
+        int remaining = 0;
+        for (var count : counts) {
+            try {
+                remaining += count.get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                remaining++;
+            }
+        }
+        return remaining;
+    }
+
+    private void closeAll() {
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (PoolGroup group : pools.groups()) {
+            for (Pool pool : group.pools()) {
+                done.add(pool.loop().submit(() -> {
+                    pool.clients().forEach(c -> c.disconnect(SqlState.ADMIN_SHUTDOWN, "pooler is shutting down"));
+                    pool.servers().forEach(s -> s.close("pooler is shutting down"));
+                }));
+            }
+        }
+        for (var future : done) {
+            try {
+                future.get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.warn("closing connections: {}", e.toString());
+            }
+        }
+    }
+
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    public List<java.net.SocketAddress> boundAddresses() {
+        return listeners.boundAddresses();
+    }
+
+    public PoolManager pools() {
+        return pools;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Used by tests: the servers currently open, summed over all pools. */
+    int serverCount() {
+        return pools.groups().stream().mapToInt(PoolGroup::serverCount).sum();
+    }
+
+}
