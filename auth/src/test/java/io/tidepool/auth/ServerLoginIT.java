@@ -141,6 +141,28 @@ class ServerLoginIT {
     }
 
     @Test
+    void passThroughEndToEndClientToTidepoolToPostgres() throws Exception {
+        // The client authenticates to our ScramServerExchange holding only the verifier from pg_authid (no password
+        // anywhere in Tidepool); the recovered ClientKey then logs in to PostgreSQL, which requires scram-sha-256.
+        var secret = ScramSecret.parse(server.sql("SELECT rolpassword FROM pg_authid WHERE rolname = 'scram_user'"));
+        var tidepool = io.tidepool.auth.scram.ScramServerExchange.create("scram_user", secret, null);
+        var client = ScramClientExchange.withPassword(SCRAM_PASSWORD, tidepool.mechanisms(), null,
+                ScramClientExchange.Options.DEFAULT);
+        tidepool.start();
+        var challenge = (AuthStep.Send) tidepool.onInitialResponse(client.mechanism(), client.clientFirstMessage());
+        AuthStep step = tidepool.onResponse(client.handleServerFirst(
+                ((AuthenticationSASLContinue) challenge.message()).data()));
+        assertThat(step).isInstanceOf(AuthStep.Done.class);
+        client.verifyServerFinal(((AuthenticationSASLFinal) ((AuthStep.Done) step).finalMessage()).data());
+        byte[] clientKey = tidepool.clientKey();
+        assertThat(clientKey).isNotNull();
+
+        Outcome outcome = scramLogin("scram_user", offered -> ScramClientExchange.withClientKey(clientKey,
+                tidepool.secret(), offered, null, ScramClientExchange.Options.DEFAULT));
+        assertThat(outcome.ok()).as(outcome.toString()).isTrue();
+    }
+
+    @Test
     void passThroughRefusesAProofMadeWithAnotherPassword() throws Exception {
         var secret = ScramSecret.parse(server.sql("SELECT rolpassword FROM pg_authid WHERE rolname = 'scram_user'"));
         String authMessage = "n=,r=a,r=ab,s=c2FsdA==,i=4096,c=biws,r=ab";

@@ -73,15 +73,24 @@ public final class PgTestServer implements AutoCloseable {
         Thread.sleep(200);  // the postmaster applies a reload asynchronously
     }
 
+    /** Copies {@code source} into the data directory as {@code name}, owned by postgres, mode 0600. */
+    public void installFile(Path source, String name) throws IOException, InterruptedException {
+        run(List.of("install", "-o", "postgres", "-g", "postgres", "-m", "600", source.toString(),
+                data.resolve(name).toString()));
+    }
+
     /** The server log, for failing tests. */
     public String log() throws IOException {
         return Files.readString(dir.resolve("server.log"));
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         try {
             asPostgres(BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "stop");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping PostgreSQL", e);
         } finally {
             try (Stream<Path> paths = Files.walk(dir)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());

@@ -4,7 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.tidepool.wire.backend.Authentication;
 import io.tidepool.wire.backend.ErrorResponse;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContext;
 import io.tidepool.wire.frontend.FrontendMessage;
+import io.tidepool.wire.frontend.SSLRequest;
 import io.tidepool.wire.frontend.StartupMessage;
 
 import java.io.DataInputStream;
@@ -12,7 +15,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.security.cert.X509Certificate;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A blocking wire-protocol client over a plain socket for tests: sends our frontend records, reads backend frames and
@@ -30,9 +36,9 @@ public final class PgWireClient implements AutoCloseable {
         }
     }
 
-    private final Socket socket;
-    private final DataInputStream in;
-    private final OutputStream out;
+    private Socket socket;
+    private DataInputStream in;
+    private OutputStream out;
 
     public PgWireClient(int port) throws IOException {
         socket = new Socket();
@@ -50,6 +56,32 @@ public final class PgWireClient implements AutoCloseable {
         } finally {
             buf.release();
         }
+    }
+
+    /**
+     * SSLRequest, then a TLS handshake with {@code context} (JDK provider) over the same socket; returns the server's
+     * leaf certificate. Fails if the server answers anything but 'S'.
+     */
+    public X509Certificate startTls(SslContext context) throws IOException {
+        var buf = Unpooled.buffer();
+        try {
+            SSLRequest.INSTANCE.encode(buf);
+            write(buf);
+        } finally {
+            buf.release();
+        }
+        int answer = in.read();
+        if (answer != 'S') {
+            throw new IOException("SSLRequest answered with " + answer);
+        }
+        SSLContext jdk = ((JdkSslContext) context).context();
+        var tls = (SSLSocket) jdk.getSocketFactory().createSocket(socket, "127.0.0.1", socket.getPort(), true);
+        tls.setUseClientMode(true);
+        tls.startHandshake();
+        socket = tls;
+        in = new DataInputStream(tls.getInputStream());
+        out = tls.getOutputStream();
+        return (X509Certificate) tls.getSession().getPeerCertificates()[0];
     }
 
     public void send(FrontendMessage message) throws IOException {
