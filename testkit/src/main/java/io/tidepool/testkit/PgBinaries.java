@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -26,15 +27,20 @@ public record PgBinaries(Path bindir) {
         if (Files.isExecutable(candidate)) {
             return candidate;
         }
+        return onPath(program).orElseThrow(() -> new TestkitException("program " + program + " not found in "
+                + bindir + " nor on PATH (install postgresql and postgresql-contrib, or set PG_BINDIR)"));
+    }
+
+    /** The first executable {@code program} in a directory of {@code $PATH}. */
+    static Optional<Path> onPath(String program) {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
         for (String dir : path.split(":")) {
-            Path onPath = Path.of(dir).resolve(program);
-            if (!dir.isEmpty() && Files.isExecutable(onPath)) {
-                return onPath;
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir).resolve(program);
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
             }
         }
-        throw new TestkitException("program " + program + " not found in " + bindir + " nor on PATH " + path
-                + " (install postgresql and postgresql-contrib, or set PG_BINDIR)");
+        return Optional.empty();
     }
 
     private static PgBinaries locate() {

@@ -1,16 +1,11 @@
 package io.tidepool.testkit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A throw-away PostgreSQL cluster from the installed binaries: a primary and N streaming standbys in a fresh temp
@@ -89,9 +84,13 @@ public final class PostgresCluster implements AutoCloseable {
         waitForReplication(STREAMING_TIMEOUT);
     }
 
-    /** Waits until every running standby has replayed the primary's current WAL position ({@code pg_lsn}). */
+    /**
+     * Waits until every running standby has replayed the primary's current WAL insert position. The insert position,
+     * not {@code pg_current_wal_lsn()} (the write position): with {@code synchronous_commit = off} a committed
+     * transaction's record may still be only in the WAL buffers.
+     */
     public void waitForReplication(Duration timeout) {
-        String lsn = primary().queryString("select pg_current_wal_lsn()");
+        String lsn = primary().queryString("select pg_current_wal_insert_lsn()");
         for (PostgresNode standby : standbys()) {
             if (!standby.isRunning()) {
                 continue;
@@ -124,7 +123,12 @@ public final class PostgresCluster implements AutoCloseable {
             }
             ServerLogs.unregister(node);
         }
-        deleteTree(directory);
+        TempDirs.delete(directory);
+    }
+
+    /** Whether {@link #close()} has been called. */
+    public synchronized boolean isClosed() {
+        return closed;
     }
 
     @Override
@@ -196,19 +200,6 @@ public final class PostgresCluster implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path path : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
-        }
-    }
-
     /** Options of a cluster to start. A mutable builder for one thread; {@link #start()} may be called once. */
     public static final class Builder {
         private int standbys;
@@ -244,12 +235,7 @@ public final class PostgresCluster implements AutoCloseable {
 
         /** Creates and starts the cluster; on failure, cleans up what was started and throws. */
         public PostgresCluster start() {
-            Path directory;
-            try {
-                directory = Files.createTempDirectory("tidepool-pg-");
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create a temp directory", e);
-            }
+            Path directory = TempDirs.create("tidepool-pg-");
             ServerUser user = ServerUser.get();
             user.own(directory);
             var cluster = new PostgresCluster(directory, new ServerTools(PgBinaries.get(), user, directory));
