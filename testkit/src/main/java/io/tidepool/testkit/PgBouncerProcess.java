@@ -85,6 +85,11 @@ public final class PgBouncerProcess implements AutoCloseable, LogSource {
         return Psql.query(target(PostgresNode.SUPERUSER, "pgbouncer"), command);
     }
 
+    /** Re-reads the ini and auth file ({@code RELOAD} on the admin console). */
+    public void reload() {
+        admin("RELOAD");
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -79,25 +79,20 @@ public final class PostgresCluster implements AutoCloseable {
         primary().execute("create database " + Sql.ident(name) + " owner " + Sql.ident(owner));
     }
 
-    /** Waits (up to 60 s) until every running standby has replayed the primary's current WAL position. */
+    /**
+     * Waits (up to 60 s) until every running standby has replayed {@link #primary()}'s current WAL position. After a
+     * failover, wait on the new primary with {@link PostgresNode#waitUntilReplayed} instead.
+     */
     public void waitForReplication() {
         waitForReplication(STREAMING_TIMEOUT);
     }
 
-    /**
-     * Waits until every running standby has replayed the primary's current WAL insert position. The insert position,
-     * not {@code pg_current_wal_lsn()} (the write position): with {@code synchronous_commit = off} a committed
-     * transaction's record may still be only in the WAL buffers.
-     */
+    /** Waits until every running standby has replayed the primary's current WAL position; see the overload. */
     public void waitForReplication(Duration timeout) {
-        String lsn = primary().queryString("select pg_current_wal_insert_lsn()");
         for (PostgresNode standby : standbys()) {
-            if (!standby.isRunning()) {
-                continue;
+            if (standby.isRunning()) {
+                standby.waitUntilReplayed(primary(), timeout);
             }
-            String sql = "select pg_last_wal_replay_lsn() >= '" + lsn + "'::pg_lsn";
-            Await.until(timeout, () -> "t".equals(standby.queryString(sql)),
-                    () -> standby + " has not replayed " + lsn + "\n" + standby.logTail(20));
         }
     }
 

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -188,23 +187,21 @@ public final class PostgresNode implements LogSource {
     /**
      * Crashes the node as a host failure would: SIGKILL to the postmaster and to all its children at once (not
      * only the postmaster, whose orphaned backends would otherwise keep clients' connections and the shared memory
-     * alive). Returns when every process is gone; {@link #start()} then runs crash recovery.
+     * alive). The postmaster is first stopped (SIGSTOP) so that it cannot fork a child between the moment its
+     * children are listed and its death. Returns when every process is gone; {@link #start()} then runs crash
+     * recovery.
      */
     public synchronized void kill9() {
         Optional<ProcessHandle> postmaster = postmaster();
         if (postmaster.isEmpty()) {
             return;
         }
+        ProcessRunner.of("kill", "-STOP", Long.toString(postmaster.get().pid())).run();
         List<ProcessHandle> tree = new ArrayList<>(postmaster.get().descendants().toList());
         tree.addFirst(postmaster.get());
         tree.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle process : tree) {
-            try {
-                process.onExit().get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new TestkitException(name + ": process " + process.pid() + " survived SIGKILL", e);
-            }
-        }
+        Await.until(Duration.ofSeconds(10), () -> tree.stream().noneMatch(ProcessHandle::isAlive),
+                () -> name + ": processes survived SIGKILL: " + tree.stream().filter(ProcessHandle::isAlive).toList());
     }
 
     /** Promotes a standby ({@code pg_ctl promote -w}) and waits until it is out of recovery. */
@@ -215,6 +212,37 @@ public final class PostgresNode implements LogSource {
         }
         Await.until(Duration.ofSeconds(60), () -> !isInRecovery(), () -> name + " still in recovery after promote\n"
                 + logTail(30));
+    }
+
+    /**
+     * Makes this standby stream from {@code upstream} instead (after a failover: the surviving standbys follow the
+     * promoted one). Creates this node's replication slot on {@code upstream}, points {@code primary_conninfo} and
+     * {@code primary_slot_name} at it with ALTER SYSTEM (both reload without restart since PostgreSQL 13) and waits
+     * until {@code upstream} reports it streaming. The standby must not have replayed WAL past the point where
+     * {@code upstream} was promoted (true for standbys of the same crashed primary in these tests).
+     */
+    public synchronized void follow(PostgresNode upstream) {
+        upstream.execute("select pg_create_physical_replication_slot(" + Sql.literal(name) + ") where not exists"
+                + " (select from pg_replication_slots where slot_name = " + Sql.literal(name) + ")");
+        String conninfo = "host=" + upstream.host() + " port=" + upstream.port() + " user=" + SUPERUSER
+                + " application_name=" + name;
+        execute("alter system set primary_conninfo = " + Sql.literal(conninfo));
+        execute("alter system set primary_slot_name = " + Sql.literal(name));
+        reload();
+        String sql = "select count(*) from pg_stat_replication where application_name = " + Sql.literal(name)
+                + " and state = 'streaming'";
+        Await.until(Duration.ofSeconds(60), () -> "1".equals(upstream.queryString(sql)),
+                () -> this + " is not streaming from " + upstream + "\n" + logTail(30));
+    }
+
+    /** Waits until this standby has replayed {@code upstream}'s current WAL insert position. */
+    public void waitUntilReplayed(PostgresNode upstream, Duration timeout) {
+        // The insert position, not pg_current_wal_lsn() (the write position): with synchronous_commit = off a
+        // committed transaction's record may still be only in the WAL buffers.
+        String lsn = upstream.queryString("select pg_current_wal_insert_lsn()");
+        String sql = "select pg_last_wal_replay_lsn() >= " + Sql.literal(String.valueOf(lsn)) + "::pg_lsn";
+        Await.until(timeout, () -> "t".equals(queryString(sql)),
+                () -> this + " has not replayed " + upstream + "'s " + lsn + "\n" + logTail(20));
     }
 
     /**

@@ -12,10 +12,16 @@ final class TempDirs {
     private TempDirs() {
     }
 
-    /** A fresh directory under {@code java.io.tmpdir} (mode 0700 on POSIX). */
+    /**
+     * A fresh directory under {@code java.io.tmpdir} (mode 0700 on POSIX), marked as owned by this JVM; the first
+     * call also removes what dead test JVMs left behind ({@link StaleFixtures}).
+     */
     static Path create(String prefix) {
+        StaleFixtures.reapOnce();
         try {
-            return Files.createTempDirectory(prefix);
+            Path dir = Files.createTempDirectory(prefix);
+            StaleFixtures.markOwned(dir);
+            return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temp directory " + prefix + "*", e);
         }

@@ -44,8 +44,12 @@ class PostgresClusterIT {
             assertThat(promoted.isInRecovery()).isFalse();
             promoted.execute("insert into t values (1001)");
             assertThat(promoted.queryString("select count(*) from t")).isEqualTo("1001");
-            // The other standby still follows the dead primary: read-only, but readable.
-            assertThat(cluster.standbys().get(1).isInRecovery()).isTrue();
+            // The other standby follows the promoted one and receives its writes.
+            PostgresNode other = cluster.standbys().get(1);
+            other.follow(promoted);
+            other.waitUntilReplayed(promoted, Duration.ofSeconds(30));
+            assertThat(other.isInRecovery()).isTrue();
+            assertThat(other.queryString("select count(*) from t")).isEqualTo("1001");
 
             primary.start();   // crash recovery of the old primary on its old port
             assertThat(primary.queryString("select count(*) from t")).isEqualTo("1000");
