@@ -1,5 +1,7 @@
 package io.tidepool.testkit;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,20 +88,36 @@ public final class ExternalProcess implements AutoCloseable {
         List<ProcessHandle> tree = new ArrayList<>(root.descendants().toList());
         tree.add(root);
         tree.forEach(ProcessHandle::destroy);
+        // Polling, not onExit(): for processes that are not our children the JDK's onExit polls slowly.
         long deadline = System.nanoTime() + grace.toNanos();
-        for (ProcessHandle handle : tree) {
-            long left = deadline - System.nanoTime();
-            if (left > 0) {
-                try {
-                    handle.onExit().get(left, TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                } catch (Exception e) {
-                    // timed out or failed to wait: SIGKILL below
-                }
+        while (tree.stream().anyMatch(ExternalProcess::isRunning) && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
-        tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        tree.stream().filter(ExternalProcess::isRunning).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /**
+     * Whether {@code process} still runs: alive and not a zombie. The JDK counts a zombie as alive, and a killed
+     * grandchild stays a zombie until the re-parenting init reaps it, which some container inits do only every
+     * second or two; a test that waits for it to be gone would wait for that. Linux {@code /proc} only; elsewhere,
+     * {@link ProcessHandle#isAlive()}.
+     */
+    static boolean isRunning(ProcessHandle process) {
+        if (!process.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            // "pid (comm) S ...": comm may contain spaces and parentheses, the state follows the last ')'.
+            int end = stat.lastIndexOf(')');
+            return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return process.isAlive();
+        }
     }
 }

@@ -200,7 +200,12 @@ public final class PostgresNode implements LogSource {
         List<ProcessHandle> tree = new ArrayList<>(postmaster.get().descendants().toList());
         tree.addFirst(postmaster.get());
         tree.forEach(ProcessHandle::destroyForcibly);
-        Await.until(Duration.ofSeconds(10), () -> tree.stream().noneMatch(ProcessHandle::isAlive),
+        // The postmaster must be reaped, not just dead: a new postmaster refuses to start while the pid in
+        // postmaster.pid answers kill(pid, 0), which a zombie does. Children only need to be dead (detached from
+        // shared memory), and waiting for init to reap them can take seconds in some containers.
+        ProcessHandle pm = postmaster.get();
+        Await.until(Duration.ofSeconds(30),
+                () -> !pm.isAlive() && tree.stream().noneMatch(ExternalProcess::isRunning),
                 () -> name + ": processes survived SIGKILL: " + tree.stream().filter(ProcessHandle::isAlive).toList());
     }
 
@@ -339,7 +344,7 @@ public final class PostgresNode implements LogSource {
             if (lines.isEmpty() || lines.getFirst().isBlank()) {
                 return Optional.empty();
             }
-            return ProcessHandle.of(Long.parseLong(lines.getFirst().trim())).filter(ProcessHandle::isAlive);
+            return ProcessHandle.of(Long.parseLong(lines.getFirst().trim())).filter(ExternalProcess::isRunning);
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();   // being written or removed right now: treat as not running
         }

@@ -41,7 +41,7 @@ class ProcessRunnerTest {
         assertThat(result.timedOut()).isTrue();
         assertThat(result.exitCode()).isEqualTo(-1);
         long child = Long.parseLong(Files.readString(pidFile).trim());
-        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(ProcessHandle.of(child).map(ExternalProcess::isRunning).orElse(false)).isFalse();
     }
 
     @Test
@@ -58,6 +58,6 @@ class ProcessRunnerTest {
         }
         assertThat(process.isAlive()).isFalse();
         long child = Long.parseLong(Files.readString(pidFile).trim());
-        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(ProcessHandle.of(child).map(ExternalProcess::isRunning).orElse(false)).isFalse();
     }
 }
