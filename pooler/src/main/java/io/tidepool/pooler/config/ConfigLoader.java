@@ -137,7 +137,8 @@ public final class ConfigLoader {
         }
         if (s.get(Keys.MAX_PACKET_SIZE) > Limits.PG_LARGE_MESSAGE_LIMIT) {
             warnings.add(origin + ": max_packet_size: " + s.get(Keys.MAX_PACKET_SIZE) + " is above PostgreSQL's own "
-                    + "limit of " + Limits.PG_LARGE_MESSAGE_LIMIT + "; larger messages are refused by the server anyway");
+                    + "limit of " + Limits.PG_LARGE_MESSAGE_LIMIT
+                    + "; larger messages are refused by the server anyway");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.tidepool.pooler.config;
 
 import java.io.IOException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -160,7 +161,13 @@ final class IniReader {
             return;
         }
         var parent = file.toAbsolutePath().getParent();
-        var target = (parent == null ? Path.of(name) : parent.resolve(name)).toAbsolutePath().normalize();
+        Path target;
+        try {
+            target = (parent == null ? Path.of(name) : parent.resolve(name)).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {     // e.g. a NUL byte in the name (found by ConfigLoaderFuzzTest)
+            problem(file, line, "%include: invalid file name: " + e.getReason());
+            return;
+        }
         if (chain.contains(target)) {
             problem(file, line, "%include " + name + ": include cycle (" + target
                     + " is already being read)");

@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *   <li>{@code user | name | component | value}</li>
  *   <li>{@code section | name | key | value}, {@code sections | names in order}</li>
  *   <li>{@code poolmode | poolsize | reservesize} {@code | database | user | value}</li>
- *   <li>{@code error | text} (then loading must fail with exactly these problems, in order), {@code warning | text}</li>
+ *   <li>{@code error | text} (loading must fail with exactly these problems, in order)</li>
+ *   <li>{@code warning | text} (loading must succeed with exactly these warnings, in order)</li>
  * </ul>
  * File paths in messages are shown relative to the cases directory.
  */

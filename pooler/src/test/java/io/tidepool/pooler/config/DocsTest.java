@@ -17,7 +17,8 @@ class DocsTest {
         assertThat(DOC).as("run from the pooler module directory").exists();
         var doc = Files.readString(DOC);
         for (var key : Keys.all()) {
-            var row = Pattern.compile("(?m)^\\| `" + key.name() + "` \\| [^|]+ \\| ([^|]+) \\| ([^|]+) \\|").matcher(doc);
+            var row = Pattern.compile("(?m)^\\| `" + key.name() + "` \\| [^|]+ \\| ([^|]+) \\| ([^|]+) \\|")
+                    .matcher(doc);
             assertThat(row.find()).as("row for " + key.name()).isTrue();
             var shown = Settings.defaults().formatted(key.name());
             assertThat(row.group(1).strip()).as(key.name() + " default")
