@@ -73,7 +73,7 @@ public record Config(
         return db.poolMode() != null ? db.poolMode() : settings.get(Keys.POOL_MODE);
     }
 
-    /** Pool size: user's pool_size, else the database's, else default_pool_size (PgBouncer's {@code pool_pool_size}). */
+    /** Pool size: the user's pool_size, else the database's, else default_pool_size ({@code pool_pool_size}). */
     public int poolSizeFor(DatabaseEntry db, String user) {
         var u = users.get(user);
         if (u != null && u.poolSize() != null) {

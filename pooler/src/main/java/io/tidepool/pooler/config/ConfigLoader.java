@@ -51,17 +51,23 @@ public final class ConfigLoader {
 
     static Config parse(String text, Path origin, IniReader.FileSource files) {
         var ini = IniReader.read(text, origin, files);
-        var problems = new ArrayList<>(ini.problems());
+        var problems = new ArrayList<String>();
         var warnings = new ArrayList<String>();
         var values = new HashMap<Setting<?>, Object>();
         var databases = new LinkedHashMap<String, DatabaseEntry>();
         var users = new LinkedHashMap<String, UserSettings>();
         var extra = new LinkedHashMap<String, Map<String, String>>();
         boolean sawMain = false;
+        boolean inInvalidSection = false;   // its keys are not reported again, one problem per bad header is enough
         String section = null;
         for (var item : ini.items()) {
-            if (item.header()) {
+            if (item.kind() == IniReader.Kind.PROBLEM) {
+                problems.add(item.key());
+                continue;
+            }
+            if (item.kind() == IniReader.Kind.HEADER) {
                 section = sectionName(item.key());
+                inInvalidSection = section == null;
                 if (section == null) {
                     problems.add(item.where() + ": invalid section \"" + item.key() + "\" (expected: pgbouncer, "
                             + "databases, users, peers, routing, vrrp, vrrp_script NAME or metrics)");
@@ -74,8 +80,8 @@ public final class ConfigLoader {
             }
             var value = item.value();
             if (section == null) {
-                if (problems.stream().noneMatch(p -> p.startsWith(item.where()))) {
-                    problems.add(item.where() + ": " + item.key() + ": value outside of any valid section");
+                if (!inInvalidSection) {
+                    problems.add(item.where() + ": " + item.key() + ": value outside of any section");
                 }
                 continue;
             }
@@ -102,7 +108,7 @@ public final class ConfigLoader {
                 e.problems().forEach(p -> problems.add(prefix + p));
             }
         }
-        if (!sawMain && ini.problems().isEmpty()) {
+        if (!sawMain && !ini.hasProblems()) {
             problems.add(origin + ": main section [pgbouncer] missing from configuration");
         }
         if (!values.containsKey(Keys.CONFFILE)) {
@@ -131,7 +137,8 @@ public final class ConfigLoader {
         }
         if (s.get(Keys.MAX_PACKET_SIZE) > Limits.PG_LARGE_MESSAGE_LIMIT) {
             warnings.add(origin + ": max_packet_size: " + s.get(Keys.MAX_PACKET_SIZE) + " is above PostgreSQL's own "
-                    + "limit of " + Limits.PG_LARGE_MESSAGE_LIMIT + "; larger messages are refused by the server anyway");
+                    + "limit of " + Limits.PG_LARGE_MESSAGE_LIMIT
+                    + "; larger messages are refused by the server anyway");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.tidepool.pooler.config;
 
 import java.io.IOException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +30,15 @@ final class IniReader {
         String read(Path path) throws IOException;
     }
 
-    /** A section header or a key/value item, with where it came from. {@code value} is null for headers. */
-    record Item(Path file, int line, boolean header, String key, @Nullable String value) {
+    /** What a line held. */
+    enum Kind { HEADER, PAIR, PROBLEM }
+
+    /**
+     * A section header ({@code key} = its name), a key/value pair, or a syntax problem ({@code key} = the message,
+     * already prefixed with {@code file:line}), with where it came from. {@code value} is set for pairs only. Problems
+     * are items too so that the loader reports everything in file order.
+     */
+    record Item(Path file, int line, Kind kind, String key, @Nullable String value) {
         String where() {
             return file + ":" + line;
         }
@@ -38,7 +46,6 @@ final class IniReader {
 
     private final FileSource source;
     private final List<Item> items = new ArrayList<>();
-    private final List<String> problems = new ArrayList<>();
 
     private IniReader(FileSource source) {
         this.source = source;
@@ -57,8 +64,8 @@ final class IniReader {
         return items;
     }
 
-    List<String> problems() {
-        return problems;
+    boolean hasProblems() {
+        return items.stream().anyMatch(i -> i.kind() == Kind.PROBLEM);
     }
 
     private void readText(String text, Path file, List<Path> chain) {
@@ -80,10 +87,10 @@ final class IniReader {
         if (s.startsWith("[")) {
             int close = s.indexOf(']');
             if (close < 0) {
-                problems.add(file + ":" + line + ": syntax error: section header without ']'");
+                problem(file, line, "syntax error: section header without ']'");
                 return;
             }
-            items.add(new Item(file, line, true, s.substring(1, close).strip(), null));
+            items.add(new Item(file, line, Kind.HEADER, s.substring(1, close).strip(), null));
             readLine(s.substring(close + 1), file, line, chain);   // PgBouncer goes on parsing after ']'
             return;
         }
@@ -96,7 +103,7 @@ final class IniReader {
         if (s.charAt(0) == '\'') {
             int end = s.indexOf('\'', 1);
             if (end <= 1) {
-                problems.add(file + ":" + line + ": syntax error: unterminated or empty quoted key");
+                problem(file, line, "syntax error: unterminated or empty quoted key");
                 return;
             }
             key = s.substring(1, end);
@@ -106,7 +113,7 @@ final class IniReader {
             p = 1;
             while (true) {
                 if (p >= s.length()) {
-                    problems.add(file + ":" + line + ": syntax error: unterminated quoted key");
+                    problem(file, line, "syntax error: unterminated quoted key");
                     return;
                 }
                 if (s.charAt(p) == '"') {
@@ -122,7 +129,7 @@ final class IniReader {
             }
             key = sb.toString();
             if (key.isEmpty()) {
-                problems.add(file + ":" + line + ": syntax error: empty quoted key");
+                problem(file, line, "syntax error: empty quoted key");
                 return;
             }
         } else {
@@ -136,27 +143,33 @@ final class IniReader {
             p++;
         }
         if (key.isEmpty() || p >= s.length() || s.charAt(p) != '=') {
-            problems.add(file + ":" + line + ": syntax error (expected: key = value, a [section], a comment or "
+            problem(file, line, "syntax error (expected: key = value, a [section], a comment or "
                     + "%include; a key with characters other than A-Z a-z 0-9 _ . * - must be quoted)");
             return;
         }
-        items.add(new Item(file, line, false, key, s.substring(p + 1).strip()));
+        items.add(new Item(file, line, Kind.PAIR, key, s.substring(p + 1).strip()));
     }
 
     private void include(String name, Path file, int line, List<Path> chain) {
         if (name.isEmpty()) {
-            problems.add(file + ":" + line + ": %include without a file name");
+            problem(file, line, "%include without a file name");
             return;
         }
         if (chain.size() > MAX_INCLUDE_DEPTH) {
-            problems.add(file + ":" + line + ": include nesting level too deep (expected: at most "
+            problem(file, line, "include nesting level too deep (expected: at most "
                     + MAX_INCLUDE_DEPTH + ")");
             return;
         }
         var parent = file.toAbsolutePath().getParent();
-        var target = (parent == null ? Path.of(name) : parent.resolve(name)).toAbsolutePath().normalize();
+        Path target;
+        try {
+            target = (parent == null ? Path.of(name) : parent.resolve(name)).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {     // e.g. a NUL byte in the name (found by ConfigLoaderFuzzTest)
+            problem(file, line, "%include: invalid file name: " + e.getReason());
+            return;
+        }
         if (chain.contains(target)) {
-            problems.add(file + ":" + line + ": %include " + name + ": include cycle (" + target
+            problem(file, line, "%include " + name + ": include cycle (" + target
                     + " is already being read)");
             return;
         }
@@ -164,12 +177,16 @@ final class IniReader {
         try {
             text = source.read(target);
         } catch (IOException | RuntimeException e) {
-            problems.add(file + ":" + line + ": %include " + name + ": cannot read " + target + ": " + e);
+            problem(file, line, "%include " + name + ": cannot read " + target + ": " + e);
             return;
         }
         chain.add(target);
         readText(text, target, chain);
         chain.removeLast();
+    }
+
+    private void problem(Path file, int line, String message) {
+        items.add(new Item(file, line, Kind.PROBLEM, file + ":" + line + ": " + message, null));
     }
 
     private static boolean isKeyChar(char c) {

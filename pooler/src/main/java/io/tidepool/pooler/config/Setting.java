@@ -113,8 +113,8 @@ public final class Setting<T> {
     }
 
     /** One of a fixed set of names, case-insensitive. {@code lookup} returns null for unknown names. */
-    public static <E extends Enum<E>> Setting<E> choice(String name, E defaultValue, Function<String, @Nullable E> lookup,
-            Function<E, String> formatter, boolean reloadable) {
+    public static <E extends Enum<E>> Setting<E> choice(String name, E defaultValue,
+            Function<String, @Nullable E> lookup, Function<E, String> formatter, boolean reloadable) {
         var names = Arrays.stream(defaultValue.getDeclaringClass().getEnumConstants()).map(formatter).toList();
         var expected = String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.getLast();
         return new Setting<>(name, defaultValue, lookup, formatter, expected, reloadable, false);
