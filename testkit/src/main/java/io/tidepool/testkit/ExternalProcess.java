@@ -78,6 +78,8 @@ public final class ExternalProcess implements AutoCloseable {
     /** Stops the process tree, giving it {@code grace} to exit after SIGTERM before SIGKILL. Idempotent. */
     public void stop(Duration grace) {
         killTree(process.toHandle(), grace);
+        // killTree returns once the process is a zombie; Process.isAlive() turns false only when the JDK has reaped it.
+        waitFor(Duration.ofSeconds(5));
     }
 
     /**
