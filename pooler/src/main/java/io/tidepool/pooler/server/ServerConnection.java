@@ -76,7 +76,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter {
     private ServerConnection(Pool pool) {
         this.pool = pool;
         this.target = pool.target();
-        this.login = new ServerLogin(target);
+        this.login = new ServerLogin(target, pool.group().scramPassThrough());
     }
 
     /** Opens a new server connection for {@code pool}; it reports to the pool when it is idle or closed. */
