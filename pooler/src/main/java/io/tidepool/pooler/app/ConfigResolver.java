@@ -82,7 +82,8 @@ final class ConfigResolver implements PoolManager.Resolver {
                 userSettings != null && userSettings.idleTransactionTimeout() != null
                         ? userSettings.idleTransactionTimeout() : s.get(Keys.IDLE_TRANSACTION_TIMEOUT),
                 s.get(Keys.CANCEL_WAIT_TIMEOUT),
-                entry.connectQuery() == null ? "" : entry.connectQuery());
+                entry.connectQuery() == null ? "" : entry.connectQuery(),
+                s.get(Keys.MAX_PREPARED_STATEMENTS));
     }
 
     private static void putIfSet(Map<String, String> map, String key, @Nullable String value) {

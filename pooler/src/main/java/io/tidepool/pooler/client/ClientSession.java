@@ -12,6 +12,7 @@ import io.tidepool.auth.AuthStep;
 import io.tidepool.auth.Credential;
 import io.tidepool.pooler.pool.Pool;
 import io.tidepool.pooler.pool.PoolGroup;
+import io.tidepool.pooler.link.StatementRewriter;
 import io.tidepool.pooler.pool.PoolMode;
 import io.tidepool.pooler.server.ServerConnection;
 import io.tidepool.wire.FramePart;
@@ -69,6 +70,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private @Nullable ServerConnection server;
     private @Nullable BackendKeyData cancelKey;
     private @Nullable PasswordExchange passwordExchange;
+    private @Nullable StatementRewriter rewriter;
     private @Nullable ScheduledFuture<?> loginTimeout;
     private boolean pendingFlush;
     private boolean loggedIn;
@@ -148,6 +150,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             ServerConnection s = server;
             if (s != null) {
                 s.flush();
+            }
+            if (rewriter != null) {
+                ctx.flush();                                // answers the pooler gave itself (ParseComplete...)
             }
         }
     }
@@ -332,6 +337,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** The client proved who it is: AuthenticationOk, then the welcome now or after the first server login. */
     private void authenticated() {
         Pool p = pool();
+        var settings = p.settings();
+        if (settings.poolMode() != PoolMode.SESSION && settings.maxPreparedStatements() > 0) {
+            rewriter = new StatementRewriter();
+        }
         cancelKey = context.cancels().register(this);
         write(AuthenticationOk.INSTANCE);
         Map<String, String> welcome = p.welcome();
@@ -435,16 +444,33 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * A ReadyForQuery went to the client. The pool mode decides whether the link ends here (the only place the
      * three modes differ, DESIGN).
      */
-    public void readyForQuery(TransactionStatus status, int outstanding) {
+    public void readyForQuery(TransactionStatus status, int outstanding, boolean nothingPending) {
         ServerConnection s = server;
         if (s == null || pool == null) {
             return;
         }
         PoolMode mode = pool.settings().poolMode();
-        if (mode != PoolMode.SESSION && status == TransactionStatus.IDLE && outstanding == 0 && held.isEmpty()) {
+        if (mode == PoolMode.STATEMENT && status != TransactionStatus.IDLE) {
+            // PgBouncer's rule: statement pooling cannot keep a server across statements, so no transaction blocks.
+            disconnect(SqlState.FEATURE_NOT_SUPPORTED, "transaction blocks not allowed in statement pooling mode");
+            return;
+        }
+        if (mode.endsLink(status, outstanding) && nothingPending && held.isEmpty()) {
             server = null;
             moveTo(ClientState.IDLE, "transaction done");
             s.unlink();
+        }
+    }
+
+    /** Whether this client's named statements are remapped (transaction/statement pooling). */
+    public boolean tracksStatements() {
+        return rewriter != null;
+    }
+
+    /** DEALLOCATE ALL / DISCARD ALL ran: the client's statements are gone. */
+    public void forgetStatements() {
+        if (rewriter != null) {
+            rewriter.forgetAll();
         }
     }
 
@@ -463,7 +489,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             disconnectWith(null, "client sent Terminate");
             return;
         }
-        server().send(unit);
+        if (rewriter != null) {
+            rewriter.forward(unit, server(), channel());
+        } else {
+            server().send(unit);
+        }
         pendingFlush = true;
     }
 

@@ -24,6 +24,8 @@ import java.util.List;
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
     public static final String NAME = "frame-decoder";
+    /** Bytes a streamed message's first part holds at least: the header and 1 KiB of body. */
+    public static final int STREAM_HEAD = Frame.HEADER_LENGTH + 1024;
 
     private final Direction direction;
     private final Limits limits;
@@ -66,7 +68,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             int total = 1 + length;
             if (in.readableBytes() >= total) {
                 out.add(new Frame(type, in.readRetainedSlice(total)));
-            } else if (length > limits.streamThreshold() && direction.isStreamable(type)) {
+            } else if (length > limits.streamThreshold() && direction.isStreamable(type)
+                    && in.readableBytes() >= STREAM_HEAD) {
+                // The first part carries at least STREAM_HEAD bytes, so the names at the start of a Bind or a
+                // FunctionCall can be read (and rewritten) from it.
                 int n = in.readableBytes();
                 streamType = type;
                 streamLength = length;
