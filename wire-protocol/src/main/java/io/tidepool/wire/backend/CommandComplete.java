@@ -7,7 +7,7 @@ import io.tidepool.wire.buf.LengthPrefix;
 
 import java.util.Objects;
 
-/** CommandComplete ('C'): a command finished; {@code tag} is e.g. {@code SELECT 3}, {@code INSERT 0 1}, {@code COPY 2}. */
+/** CommandComplete ('C'): a command finished; the tag is e.g. {@code SELECT 3}, {@code INSERT 0 1}, {@code COPY 2}. */
 public record CommandComplete(String tag) implements BackendPassThrough {
     public static final byte TYPE = 'C';
 

@@ -43,6 +43,7 @@ public record CopyBothResponse(int overallFormat, int[] columnFormats) implement
 
     @Override
     public String toString() {
-        return "CopyBothResponse[overallFormat=" + overallFormat + ", columnFormats=" + Arrays.toString(columnFormats) + "]";
+        return "CopyBothResponse[overallFormat=" + overallFormat + ", columnFormats=" + Arrays.toString(columnFormats)
+                + "]";
     }
 }

@@ -5,7 +5,8 @@ import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 
 /**
- * CopyInResponse ('G'): the server is ready to receive COPY FROM STDIN data (CopyData messages, then CopyDone or CopyFail).
+ * CopyInResponse ('G'): the server is ready to receive COPY FROM STDIN data (CopyData messages, then CopyDone or
+ * CopyFail).
  * The connection is in copy mode until it ends; the pooler notes that, the bytes pass through untouched.
  */
 public record CopyInResponse(int overallFormat, int[] columnFormats) implements BackendPassThrough {
@@ -43,6 +44,7 @@ public record CopyInResponse(int overallFormat, int[] columnFormats) implements 
 
     @Override
     public String toString() {
-        return "CopyInResponse[overallFormat=" + overallFormat + ", columnFormats=" + Arrays.toString(columnFormats) + "]";
+        return "CopyInResponse[overallFormat=" + overallFormat + ", columnFormats=" + Arrays.toString(columnFormats)
+                + "]";
     }
 }

@@ -43,6 +43,7 @@ public record CopyOutResponse(int overallFormat, int[] columnFormats) implements
 
     @Override
     public String toString() {
-        return "CopyOutResponse[overallFormat=" + overallFormat + ", columnFormats=" + Arrays.toString(columnFormats) + "]";
+        return "CopyOutResponse[overallFormat=" + overallFormat + ", columnFormats=" + Arrays.toString(columnFormats)
+                + "]";
     }
 }
