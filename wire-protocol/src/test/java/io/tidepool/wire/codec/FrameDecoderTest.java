@@ -131,7 +131,7 @@ class FrameDecoderTest {
         EmbeddedChannel channel = decoder(Direction.FRONTEND);
         try {
             channel.writeInbound(Unpooled.wrappedBuffer(message, 0, 100_000));
-            assertThat((Object) channel.readInbound()).isNull();
+            assertThat(channel.<Object>readInbound()).isNull();
             channel.writeInbound(Unpooled.wrappedBuffer(message, 100_000, 100_000));
             Frame frame = channel.readInbound();
             try {

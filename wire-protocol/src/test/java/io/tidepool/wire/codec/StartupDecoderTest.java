@@ -85,7 +85,7 @@ class StartupDecoderTest {
     void rejectsMalformedStartupBodies(String body) {
         assertThatThrownBy(() -> channel.writeInbound(packet(StartupCode.PROTOCOL_3_0,
                 body.getBytes(StandardCharsets.ISO_8859_1)))).isInstanceOf(ProtocolException.class);
-        assertThat((Object) channel.readInbound()).isNull();
+        assertThat(channel.<Object>readInbound()).isNull();
     }
 
     @Test
@@ -118,7 +118,7 @@ class StartupDecoderTest {
     @Test
     void rejectsDuplicateSSLRequest() {
         channel.writeInbound(sslRequest());
-        assertThat((Object) channel.readInbound()).isEqualTo(SSLRequest.INSTANCE);
+        assertThat(channel.<Object>readInbound()).isEqualTo(SSLRequest.INSTANCE);
         assertThatThrownBy(() -> channel.writeInbound(sslRequest())).isInstanceOf(ProtocolException.class)
                 .hasMessage("duplicate SSLRequest");
     }
@@ -130,7 +130,7 @@ class StartupDecoderTest {
                 "user\0mallory\0\0".getBytes(StandardCharsets.UTF_8)));
         assertThatThrownBy(() -> channel.writeInbound(both)).isInstanceOf(ProtocolException.class)
                 .hasMessage("received unencrypted data after SSL request");
-        assertThat((Object) channel.readInbound()).as("the request is not passed on").isNull();
+        assertThat(channel.<Object>readInbound()).as("the request is not passed on").isNull();
     }
 
     /**
@@ -140,7 +140,7 @@ class StartupDecoderTest {
     @Test
     void rejectsSSLRequestAfterStartupOnItsFirstByte() {
         channel.writeInbound(packet(StartupCode.PROTOCOL_3_0, "user\0a\0\0".getBytes(StandardCharsets.UTF_8)));
-        assertThat((Object) channel.readInbound()).isInstanceOf(StartupMessage.class);
+        assertThat(channel.<Object>readInbound()).isInstanceOf(StartupMessage.class);
         assertThatThrownBy(() -> channel.writeInbound(Unpooled.buffer().writeByte(0)))
                 .isInstanceOf(ProtocolException.class).hasMessageContaining("invalid frontend message type '\\x00'");
     }
@@ -150,7 +150,7 @@ class StartupDecoderTest {
         ByteBuf both = packet(StartupCode.PROTOCOL_3_0, "user\0a\0\0".getBytes(StandardCharsets.UTF_8))
                 .writeBytes(new byte[] {'S', 0, 0, 0, 4});
         channel.writeInbound(both);
-        assertThat((Object) channel.readInbound()).isInstanceOf(StartupMessage.class);
+        assertThat(channel.<Object>readInbound()).isInstanceOf(StartupMessage.class);
         Frame sync = channel.readInbound();
         try {
             assertThat(sync.type()).isEqualTo((byte) 'S');

@@ -41,6 +41,29 @@ public final class Frames {
         return new Frame(message.getByte(message.readerIndex()), message);
     }
 
+    /**
+     * A well-framed message from fuzzer bytes: {@code input[0]} is the type, {@code input[5..]} the body; the length
+     * word is rewritten to match, so the fuzzer explores bodies instead of tripping over the frame length.
+     */
+    public static Frame fromFuzzInput(byte[] input) {
+        byte type = input.length > 0 ? input[0] : (byte) 'Q';
+        int bodyStart = Math.min(input.length, 5);
+        ByteBuf bytes = Unpooled.buffer(5 + input.length - bodyStart).writeByte(type)
+                .writeInt(4 + input.length - bodyStart).writeBytes(input, bodyStart, input.length - bodyStart);
+        return new Frame(type, bytes);
+    }
+
+    /** Feeds fuzzer bytes through a decoder in two writes (split where the input says), releasing every output. */
+    public static void feed(EmbeddedChannel channel, byte[] input) {
+        int split = input.length == 0 ? 0 : (input[input.length - 1] & 0xff) % (input.length + 1);
+        try {
+            channel.writeInbound(Unpooled.wrappedBuffer(input, 0, split));
+            channel.writeInbound(Unpooled.wrappedBuffer(input, split, input.length - split));
+        } finally {
+            channel.finishAndReleaseAll();
+        }
+    }
+
     /** Feeds {@code chunks} as separate writes through a typed-frame decoder. */
     public static List<Unit> decodeTyped(Direction direction, List<byte[]> chunks) {
         return run(new EmbeddedChannel(new FrameDecoder(direction, Limits.DEFAULT)), chunks);
@@ -61,7 +84,7 @@ public final class Frames {
             channel.writeInbound(Unpooled.wrappedBuffer(bytes));
             Object packet = channel.readInbound();
             assertThat(packet).isInstanceOf(StartupPacket.class);
-            assertThat((Object) channel.readInbound()).isNull();
+            assertThat(channel.<Object>readInbound()).isNull();
             return (StartupPacket) packet;
         } finally {
             channel.finishAndReleaseAll();
