@@ -36,6 +36,7 @@ class StartupDecoderTest {
 
     @AfterEach
     void tearDown() {
+        io.tidepool.wire.golden.Frames.releaseInbound(channel);
         channel.finishAndReleaseAll();
     }
 

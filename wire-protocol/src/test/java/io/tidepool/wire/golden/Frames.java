@@ -58,9 +58,27 @@ public final class Frames {
         int split = input.length == 0 ? 0 : (input[input.length - 1] & 0xff) % (input.length + 1);
         try {
             channel.writeInbound(Unpooled.wrappedBuffer(input, 0, split));
+            releaseInbound(channel);
             channel.writeInbound(Unpooled.wrappedBuffer(input, split, input.length - split));
         } finally {
-            channel.finishAndReleaseAll();
+            try {
+                channel.finish();
+            } finally {
+                releaseInbound(channel);
+                channel.finishAndReleaseAll();
+            }
+        }
+    }
+
+    /**
+     * Frame and FramePart are not {@code ReferenceCounted}, so {@code finishAndReleaseAll()} cannot release them:
+     * their buffers are released here.
+     */
+    public static void releaseInbound(EmbeddedChannel channel) {
+        for (Object o; (o = channel.readInbound()) != null; ) {
+            if (o instanceof WireUnit unit) {
+                unit.content().release();
+            }
         }
     }
 
