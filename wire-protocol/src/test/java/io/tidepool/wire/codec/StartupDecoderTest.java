@@ -102,7 +102,8 @@ class StartupDecoderTest {
     void rejectsOtherMajorVersionsAndUnknownCodes(int code) {
         assertThatThrownBy(() -> channel.writeInbound(packet(code, "user\0a\0\0".getBytes(StandardCharsets.UTF_8))))
                 .isInstanceOf(ProtocolException.class)
-                .satisfies(e -> assertThat(((ProtocolException) e).sqlState()).isEqualTo(SqlState.FEATURE_NOT_SUPPORTED));
+                .satisfies(e -> assertThat(((ProtocolException) e).sqlState())
+                        .isEqualTo(SqlState.FEATURE_NOT_SUPPORTED));
     }
 
     @ParameterizedTest

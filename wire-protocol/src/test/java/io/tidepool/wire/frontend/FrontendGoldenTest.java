@@ -121,7 +121,7 @@ class FrontendGoldenTest {
         assertThat(Golden.list("frontend")).containsExactlyInAnyOrderElementsOf(tested);
     }
 
-    /** GSSResponse cannot be captured without a Kerberos KDC; its layout is "the token, nothing else" (protocol docs). */
+    /** GSSResponse cannot be captured without a Kerberos KDC; its layout is "the token, nothing else" (docs). */
     @Test
     void gssResponseIsTheTokenAsIs() {
         ByteBuf bytes = Unpooled.wrappedBuffer(hex("70" + "00000009" + "6082010a05"));

@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every frontend decoder under arbitrary bodies: only {@link ProtocolException} may escape, and whatever decodes
  * re-encodes to bytes that decode to an equal record (or,
- * when malformed UTF-8 was replaced and grew past a bound, to a ProtocolException). Seeds are the golden frontend messages.
+ * when malformed UTF-8 was replaced and grew past a bound, to a ProtocolException). Seeds are the golden frontend
+ * messages.
  */
 class FrontendMessagesFuzzTest {
     @FuzzTest(maxDuration = "10s")
