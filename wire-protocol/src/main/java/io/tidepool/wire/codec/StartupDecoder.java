@@ -40,8 +40,27 @@ public final class StartupDecoder extends ByteToMessageDecoder {
         this.limits = limits;
     }
 
+    /** Set after the first error: the stream is out of sync, so later bytes are discarded, never decoded. */
+    private boolean failed;
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            // The connection is being closed; channelInactive calls decode once more with the bad bytes still
+            // buffered, which must not raise the same error twice (or parse garbage as the next message).
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        try {
+            decodePacket(ctx, in, out);
+        } catch (ProtocolException e) {
+            failed = true;
+            in.skipBytes(in.readableBytes());
+            throw e;
+        }
+    }
+
+    private void decodePacket(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (in.readableBytes() < 4) {
             return;
         }
