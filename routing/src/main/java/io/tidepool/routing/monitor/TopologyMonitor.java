@@ -83,8 +83,13 @@ public final class TopologyMonitor implements AutoCloseable {
      * first checks at once. {@code name} names the set in logs (the database entry, or the host list).
      */
     public static TopologyMonitor start(String name, List<Host> hosts, RoutingConfig config) {
-        var monitor = new TopologyMonitor(name, hosts, config, host -> new RoleProbe(host, config), MonitorClock.SYSTEM,
-                true);
+        return start(name, hosts, config, host -> new RoleProbe(host, config), MonitorClock.SYSTEM);
+    }
+
+    /** A started monitor with the given probes and clock (tests with fake probes). */
+    static TopologyMonitor start(String name, List<Host> hosts, RoutingConfig config,
+            Function<Host, HostProbe> probes, MonitorClock clock) {
+        var monitor = new TopologyMonitor(name, hosts, config, probes, clock, true);
         monitor.monitors.values().forEach(RoleMonitor::start);
         return monitor;
     }
