@@ -237,7 +237,8 @@ public final class TopologyMonitor implements AutoCloseable {
                         config.failoverWaitTimeout());
             }
         }
-        if (change.current().degraded() && !change.previous().degraded()) {
+        boolean allChecked = change.current().hosts().stream().allMatch(h -> h.checks() > 0);
+        if (allChecked && change.current().degraded() && !change.previous().degraded()) {
             log.warn("routing {}: degraded: the primary has no reachable standby", name);
         }
         Optional<Host> primary = change.primary();
