@@ -166,6 +166,41 @@ class RoutingIT {
 
     @Test
     @Order(4)
+    void aHungStandbyTimesOutGoesDownAndComesBack() throws Exception {
+        awaitTopology("standby2 up", t -> t.status(s2).orElseThrow().readable(CONFIG.maxStandbyLag()));
+        List<ProcessHandle> tree = processTree(standby2);
+        signal("STOP", tree);                           // a hung server: TCP accepts, nothing answers
+        long stopped = System.nanoTime();
+        try {
+            awaitTopology("standby2 down", t -> t.status(s2).orElseThrow().role() == HostRole.DOWN);
+            System.out.printf("SIGSTOPped standby: DOWN after %d ms (check_timeout %s, fall %d): %s%n",
+                    ms(System.nanoTime() - stopped), CONFIG.checkTimeout(), CONFIG.fall(), status(s2).lastError());
+            assertThat(status(s2).lastError()).startsWith("no answer within check_timeout");
+            assertThat(monitor.topology().primary()).contains(p);
+            assertThat(RoutingPolicy.of(CONFIG).readHost(monitor.topology())).contains(s1);
+        } finally {
+            signal("CONT", tree);
+        }
+        awaitTopology("standby2 back", t -> t.status(s2).orElseThrow().readable(CONFIG.maxStandbyLag()));
+    }
+
+    private static List<ProcessHandle> processTree(PostgresNode node) throws Exception {
+        String pid = java.nio.file.Files.readAllLines(node.dataDir().resolve("postmaster.pid")).getFirst().strip();
+        ProcessHandle postmaster = ProcessHandle.of(Long.parseLong(pid)).orElseThrow();
+        var tree = new java.util.ArrayList<ProcessHandle>(postmaster.descendants().toList());
+        tree.addFirst(postmaster);
+        return tree;
+    }
+
+    private static void signal(String signal, List<ProcessHandle> processes) throws Exception {
+        var command = new java.util.ArrayList<String>(List.of("kill", "-" + signal));
+        processes.forEach(h -> command.add(Long.toString(h.pid())));
+        int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+        assertThat(exit).as("kill -%s exit status", signal).isZero();
+    }
+
+    @Test
+    @Order(5)
     void aCrashRestartOfThePrimaryIsNoticedAndThePrimaryReturnsWithoutFencing() throws Exception {
         int heard = changes.size();
         String pid = primary.queryString("select pid from pg_stat_activity where application_name ="
@@ -188,7 +223,7 @@ class RoutingIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void failoverKillPrimaryPromoteStandbyThenTheOldPrimaryReturnsFenced() throws Exception {
         awaitTopology("healthy", t -> t.primary().isPresent() && t.hostsIn(HostRole.STANDBY).size() == 2);
         long killed = System.nanoTime();
