@@ -93,11 +93,13 @@ public final class VrrpInstance implements AutoCloseable {
     /**
      * Opens the sockets, removes stale VIPs and starts the instance as BACKUP (MASTER at once for priority 255).
      *
-     * @param health the pooler's health, or {@link HealthSource#NONE}
+     * @param health    the pooler's health, or {@link HealthSource#NONE}
+     * @param listeners transition listeners registered before the first transition (more: {@link #addListener})
      * @throws io.tidepool.vip.io.VipIoException when a socket, the interface or a capability is missing
      */
-    public static VrrpInstance start(VrrpConfig config, HealthSource health) {
+    public static VrrpInstance start(VrrpConfig config, HealthSource health, VrrpListener... listeners) {
         var instance = new VrrpInstance(config, health);
+        instance.listeners.addAll(List.of(listeners));
         instance.tracker.start();
         instance.thread.start();
         return instance;

@@ -42,6 +42,7 @@ public final class VrrpStateMachine {
     private long lastAdvertSent = NONE;
     private long lowerPriorityMasterSince = NONE;
     private int masterIp;
+    private boolean downTimerIsSkew;
 
     public VrrpStateMachine(Settings settings, Clock clock) {
         this.settings = settings;
@@ -86,6 +87,7 @@ public final class VrrpStateMachine {
         } else {
             masterAdverIntervalCentis = settings.advertIntervalCentis();
             downDeadline = now + masterDownNanos();
+            downTimerIsSkew = false;
             adverDeadline = NONE;
             masterIp = 0;
             moveTo(VrrpState.BACKUP, reason, actions);
@@ -118,6 +120,7 @@ public final class VrrpStateMachine {
     private List<Action> backupReceives(AdvertReceived advert, long now) {
         if (advert.priority() == 0) {
             downDeadline = now + settings.skewNanos(priority, masterAdverIntervalCentis);   // fast takeover
+            downTimerIsSkew = true;
             masterIp = 0;
             return List.of();
         }
@@ -130,6 +133,7 @@ public final class VrrpStateMachine {
                 masterAdverIntervalCentis = advert.intervalCentis();   // v3 learns the master's interval
             }
             downDeadline = now + masterDownNanos();
+            downTimerIsSkew = false;
             masterIp = advert.sourceIp();
         }
         // else: discard; the Master_Down_Timer keeps running and we preempt when it fires.
@@ -161,8 +165,15 @@ public final class VrrpStateMachine {
             }
             adverDeadline = NONE;
             downDeadline = now + masterDownNanos();
+            downTimerIsSkew = false;
             masterIp = advert.sourceIp();
             actions.add(new RemoveVips());
+            if (settings.answerLowerPriority()) {
+                // A farewell advert at our (lower) priority: the winner answers it with an advert and a GARP burst
+                // (RFC 9568 §6.4.3), so clients that learnt our MAC during a split brain move to the winner even when
+                // the winner's advert reached us before any of ours reached it (keepalived #166, RELIABILITY 55).
+                actions.add(new SendAdvert(priority));
+            }
             moveTo(VrrpState.BACKUP, "higher priority advert from " + Ipv4.toString(advert.sourceIp())
                     + " (priority " + advert.priority() + ", ours " + priority + ")", actions);
             return actions;
@@ -180,8 +191,11 @@ public final class VrrpStateMachine {
                     yield List.of();
                 }
                 var actions = new ArrayList<Action>(4);
-                becomeMaster("master down timer expired (" + masterDownNanos() / 1_000_000 + " ms without an"
-                        + " acceptable advert)", now, actions);
+                becomeMaster(downTimerIsSkew
+                        ? "master sent priority 0; Skew_Time " + settings.skewNanos(priority, masterAdverIntervalCentis)
+                                / 1_000_000 + " ms expired"
+                        : "master down timer expired (" + masterDownNanos() / 1_000_000 + " ms without an"
+                                + " acceptable advert)", now, actions);
                 yield actions;
             }
             case MASTER -> {

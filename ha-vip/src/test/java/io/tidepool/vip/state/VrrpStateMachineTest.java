@@ -239,8 +239,9 @@ class VrrpStateMachineTest {
     @Test
     void rfc5798_6_4_3_masterHearingHigherPriorityRemovesVipsAndBecomesBackup() {
         var m = master(100);
+        // The farewell SendAdvert(100) makes the winner answer with a GARP (RFC 9568 answer; split-brain heal).
         assertThat(m.handle(new AdvertReceived(150, PEER_LO, 50))).containsExactly(new RemoveVips(),
-                new Transition(VrrpState.MASTER, VrrpState.BACKUP,
+                new SendAdvert(100), new Transition(VrrpState.MASTER, VrrpState.BACKUP,
                         "higher priority advert from 192.0.2.10 (priority 150, ours 100)"));
         assertThat(m.masterAdverIntervalCentis()).isEqualTo(50);
         assertThat(m.nextDeadline() - clock.nanoTime()).isEqualTo(3L * 500_000_000 + 156L * 50 * 10_000_000 / 256);
@@ -266,6 +267,25 @@ class VrrpStateMachineTest {
         clock.advanceMillis(400);
         assertThat(m.handle(advert(100, PEER_HI))).containsExactly(new SendAdvert(150), new SendGarp());
         assertThat(m.state()).isEqualTo(VrrpState.MASTER);
+    }
+
+    @Test
+    void rfc5798_6_4_3_withoutTheRfc9568AnswerAYieldingMasterSendsNothing() {
+        var m = new VrrpStateMachine(new Settings(3, 100, 100, SELF, true, 0, false), clock);
+        m.handle(new Startup());
+        clock.advanceMillis(5000);
+        m.handle(new Tick());
+        assertThat(m.handle(advert(150, PEER_HI))).doesNotHaveAnyElementsOfTypes(SendAdvert.class);
+    }
+
+    @Test
+    void rfc5798_6_4_2_priorityZeroTakeoverSaysSo() {
+        var m = backup(100);
+        m.handle(advert(150, PEER_HI));
+        m.handle(advert(0, PEER_HI));
+        clock.advanceMillis(610);
+        assertThat(m.handle(new Tick())).contains(new Transition(VrrpState.BACKUP, VrrpState.MASTER,
+                "master sent priority 0; Skew_Time 609 ms expired"));
     }
 
     @Test
