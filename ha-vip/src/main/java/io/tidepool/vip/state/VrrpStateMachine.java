@@ -54,7 +54,8 @@ public final class VrrpStateMachine {
     /** Applies one event and returns what the shell must do, in order. */
     public List<Action> handle(Event event) {
         long now = clock.nanoTime();
-        return switch (event) {
+        List<Action> late = lateWakeup(now);
+        List<Action> actions = switch (event) {
             case Startup ignored -> startup(now);
             case AdvertReceived advert -> onAdvert(advert, now);
             case Tick ignored -> onTick(now);
@@ -62,6 +63,25 @@ public final class VrrpStateMachine {
             case FaultChanged change -> onFault(change, now);
             case Shutdown ignored -> shutdown();
         };
+        if (late.isEmpty()) {
+            return actions;
+        }
+        var all = new ArrayList<Action>(late);
+        all.addAll(actions);
+        return all;
+    }
+
+    /**
+     * A master that was not scheduled for more than two advert intervals (GC pause, SIGSTOP, CPU steal) may have been
+     * replaced and may have lost its VIP to the lifetime: before anything else, re-announce, re-add the VIPs and GARP.
+     * Checked on every event, so adverts queued during the pause cannot hide it.
+     */
+    private List<Action> lateWakeup(long now) {
+        if (state != VrrpState.MASTER || lastAdvertSent == NONE || now - lastAdvertSent <= 2 * advertNanos()) {
+            return List.of();
+        }
+        long late = now - lastAdvertSent - advertNanos();
+        return List.of(new LateWakeup(late), sendAdvert(now), new AddVips(), new SendGarp());
     }
 
     private List<Action> startup(long now) {
@@ -201,11 +221,6 @@ public final class VrrpStateMachine {
             case MASTER -> {
                 if (now - adverDeadline < 0) {
                     yield List.of();
-                }
-                long sinceLast = now - lastAdvertSent;
-                if (sinceLast > 2 * advertNanos()) {
-                    // We were not scheduled in time (GC pause, steal): a backup may have taken over; re-announce.
-                    yield List.of(new LateWakeup(sinceLast - advertNanos()), sendAdvert(now), new SendGarp());
                 }
                 yield List.of(sendAdvert(now));
             }

@@ -302,7 +302,17 @@ class VrrpStateMachineTest {
         var m = master(100);
         clock.advanceMillis(2500);             // a 2.5 s pause with a 1 s interval
         assertThat(m.handle(new Tick())).containsExactly(new LateWakeup(1_500_000_000L), new SendAdvert(100),
-                new SendGarp());
+                new AddVips(), new SendGarp());
+        assertThat(m.handle(new Tick())).isEmpty();
+    }
+
+    @Test
+    void lateWakeupIsNoticedBeforeAnAdvertQueuedDuringThePause() {
+        var m = master(150);
+        clock.advanceMillis(5000);             // SIGSTOP; the backup took over and its adverts queued up
+        assertThat(m.handle(advert(100, PEER_HI))).containsExactly(new LateWakeup(4_000_000_000L),
+                new SendAdvert(150), new AddVips(), new SendGarp(), new SendAdvert(150), new SendGarp());
+        assertThat(m.state()).isEqualTo(VrrpState.MASTER);
     }
 
     // ---- priorities and FAULT (keepalived vrrp_script / track_interface) ----

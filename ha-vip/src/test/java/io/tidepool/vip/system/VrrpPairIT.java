@@ -153,4 +153,56 @@ class VrrpPairIT {
             p2.stop();
         }
     }
+
+    @Test
+    void simultaneousBootConvergesAndAFrozenMasterLosesItsVip() throws Exception {
+        try (var lab = new VrrpLab()) {
+            // Case 59: both nodes boot at the same moment -> exactly one MASTER.
+            var boot1 = java.util.concurrent.CompletableFuture.supplyAsync(() -> start(lab, lab.p1, 150));
+            var boot2 = java.util.concurrent.CompletableFuture.supplyAsync(() -> start(lab, lab.p2, 100));
+            Node p1 = boot1.get();
+            Node p2 = boot2.get();
+            p1.awaitState(VrrpState.MASTER, 0, WAIT);
+            Thread.sleep(500);
+            assertThat(p1.status()).contains("state=MASTER");
+            assertThat(p2.status()).contains("state=BACKUP");
+            lab.firstAnswerFrom("p1", WAIT);
+
+            // Case 54: the master hangs (SIGSTOP, like a long GC pause): p2 takes over, and the kernel removes the
+            // frozen node's VIP when its lifetime runs out, so two hosts do not answer ARP for it.
+            int mark = p2.mark();
+            long frozen = System.nanoTime();
+            lab.net.exec(lab.p1, "kill", "-STOP", String.valueOf(p1.process.pid()));
+            p2.awaitState(VrrpState.MASTER, mark, WAIT);
+            lab.firstAnswerFrom("p2", WAIT);
+            long gone = lab.awaitVip(lab.p1, false, Duration.ofSeconds(6));
+            report("SIGSTOP master -> its VIP removed by the kernel", gone - frozen, "vip_lifetime 2 s + up to 1 s");
+
+            // On SIGCONT the late master notices the pause, re-announces (advert + GARP) and, having the higher
+            // priority, takes the VIP back (use nopreempt or preempt_delay to keep it away: case 52).
+            int mark1 = p1.mark();
+            mark = p2.mark();
+            long resumed = System.nanoTime();
+            lab.net.exec(lab.p1, "kill", "-CONT", String.valueOf(p1.process.pid()));
+            long yielded = p2.awaitState(VrrpState.BACKUP, mark, WAIT);
+            report("SIGCONT -> late master re-announces, p2 BACKUP", yielded - resumed, "one advert");
+            lab.firstAnswerFrom("p1", WAIT);
+            assertThat(p1.transitionsSince(mark1)).isEmpty();           // it never knew it had lost the VIP
+            assertThat(Files.readString(lab.dir.resolve("p1.log"))).contains("late (GC pause or CPU starvation?)");
+            Thread.sleep(300);
+            assertThat(p1.status()).contains("state=MASTER");
+            assertThat(p2.status()).contains("state=BACKUP");
+            assertThat(lab.hasVip(lab.p2)).isFalse();
+            p1.stop();
+            p2.stop();
+        }
+    }
+
+    private static Node start(VrrpLab lab, NetNs.Host host, int priority) {
+        try {
+            return lab.tidepool(host, ini(priority, FAST));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
