@@ -5,6 +5,7 @@ import io.tidepool.vip.config.VrrpConfig.VirtualAddress;
 import io.tidepool.vip.io.AddressManager;
 import io.tidepool.vip.io.GarpSender;
 import io.tidepool.vip.io.NetInterface;
+import io.tidepool.vip.io.VipIoException;
 import io.tidepool.vip.io.VrrpSocket;
 import io.tidepool.vip.vrrp.ChecksumForm;
 import io.tidepool.vip.vrrp.Ipv4;
@@ -76,9 +77,13 @@ final class VrrpIo implements AutoCloseable {
      */
     void removeStaleVips() {
         for (VirtualAddress vip : config.virtualAddresses()) {
-            if (addresses.remove(Ipv4.toInt(vip.address()), vip.prefixLength())) {
-                LOG.log(Level.WARNING, "VRID {0}: removed stale VIP {1} from {2}", config.virtualRouterId(), vip,
-                        config.interfaceName());
+            try {
+                if (addresses.remove(Ipv4.toInt(vip.address()), vip.prefixLength())) {
+                    LOG.log(Level.WARNING, "VRID {0}: removed stale VIP {1} from {2}", config.virtualRouterId(), vip,
+                            config.interfaceName());
+                }
+            } catch (VipIoException e) {
+                throw new VipIoException("removing a stale VIP at start-up: " + e.getMessage(), e.errno());
             }
         }
     }
