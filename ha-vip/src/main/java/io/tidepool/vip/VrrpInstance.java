@@ -36,6 +36,7 @@ public final class VrrpInstance implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.tidepool.vip");
     private static final int MAX_WAIT_MILLIS = 10;
     private static final long LINK_CHECK_NANOS = 100_000_000L;
+    private static final Event TICK = new Event.Tick();
 
     private final VrrpConfig config;
     private final VrrpIo io;
@@ -142,7 +143,7 @@ public final class VrrpInstance implements AutoCloseable {
                     received++;
                     onPacket(length);
                 }
-                perform(machine.handle(new Event.Tick()));
+                perform(machine.handle(TICK));
                 maintain(System.nanoTime());
             }
             perform(machine.handle(new Event.Shutdown()));
@@ -220,7 +221,8 @@ public final class VrrpInstance implements AutoCloseable {
     }
 
     private void perform(List<Action> actions) {
-        for (Action action : actions) {
+        for (int i = 0; i < actions.size(); i++) {          // indexed: no iterator per loop turn
+            Action action = actions.get(i);
             switch (action) {
                 case Action.SendAdvert(int priority) -> io.sendAdvert(priority);
                 case Action.AddVips() -> {

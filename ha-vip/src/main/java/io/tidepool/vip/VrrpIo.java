@@ -36,7 +36,7 @@ final class VrrpIo implements AutoCloseable {
     private final int[] destinations;
     private final int[] vips;
     private final List<Inet4Address> vipList;
-    private final VrrpAdvertisement[] advertByPriority = new VrrpAdvertisement[256];
+    private final byte[][][] encoded;               // [destination][priority]: adverts never change once built
     private final ChecksumForm checksumForm;
     final AtomicLong sent = new AtomicLong();
 
@@ -62,8 +62,11 @@ final class VrrpIo implements AutoCloseable {
         vipList = config.virtualAddresses().stream().map(VirtualAddress::address).toList();
         vips = vipList.stream().mapToInt(Ipv4::toInt).toArray();
         checksumForm = config.checksumRfc9568() ? ChecksumForm.MESSAGE_ONLY : ChecksumForm.IPV4_PSEUDO_HEADER;
-        for (int p : new int[] {0, config.priority()}) {
-            advert(p);                                     // warm the encoder before the first transition
+        encoded = new byte[destinations.length][256][];
+        for (int d = 0; d < destinations.length; d++) {
+            for (int p : new int[] {0, config.priority()}) {
+                advert(d, p);                              // warm the encoder before the first transition
+            }
         }
     }
 
@@ -88,23 +91,26 @@ final class VrrpIo implements AutoCloseable {
         }
     }
 
-    private VrrpAdvertisement advert(int priority) {
-        VrrpAdvertisement advert = advertByPriority[priority];
-        if (advert == null) {
-            advert = new VrrpAdvertisement(config.version(), config.virtualRouterId(), priority,
+    // Encoded once per (destination, priority) and then only copied: the send path allocates nothing.
+    private byte[] advert(int destination, int priority) {
+        byte[] bytes = encoded[destination][priority];
+        if (bytes == null) {
+            bytes = new VrrpAdvertisement(config.version(), config.virtualRouterId(), priority,
                     config.advertIntervalCentis(), vipList, config.authPass() == null ? 0 : VrrpAdvertisement.AUTH_PASS,
-                    config.authPass() == null ? 0 : VrrpAdvertisement.authData(config.authPass()));
-            advertByPriority[priority] = advert;
+                    config.authPass() == null ? 0 : VrrpAdvertisement.authData(config.authPass()))
+                    .toBytes(checksumForm, sourceIp, destinations[destination]);
+            encoded[destination][priority] = bytes;
         }
-        return advert;
+        return bytes;
     }
 
     /** Sends one advert to the group, or to every unicast peer (the checksum's pseudo-header differs per peer). */
     void sendAdvert(int priority) {
-        VrrpAdvertisement advert = advert(priority);
-        for (int dst : destinations) {
-            int length = advert.encode(socket.sendBuffer(), 0, checksumForm, sourceIp, dst);
-            String error = socket.send(length, dst);
+        for (int d = 0; d < destinations.length; d++) {
+            int dst = destinations[d];
+            byte[] bytes = advert(d, priority);
+            socket.sendBuffer().put(0, bytes);
+            String error = socket.send(bytes.length, dst);
             if (error == null) {
                 sent.incrementAndGet();
             } else {

@@ -43,12 +43,16 @@ public final class VrrpStateMachine {
     private long lowerPriorityMasterSince = NONE;
     private int masterIp;
     private boolean downTimerIsSkew;
+    private final List<List<Action>> advertOnly = new ArrayList<>(256);   // per priority, so a tick allocates nothing
 
     public VrrpStateMachine(Settings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
         this.priority = settings.basePriority();
         this.masterAdverIntervalCentis = settings.advertIntervalCentis();
+        for (int p = 0; p < 256; p++) {
+            advertOnly.add(List.of(new SendAdvert(p)));
+        }
     }
 
     /** Applies one event and returns what the shell must do, in order. */
@@ -174,7 +178,8 @@ public final class VrrpStateMachine {
     // RFC 5798 §6.4.3, "If an ADVERTISEMENT is received", and RFC 9568's answer to a lower priority.
     private List<Action> masterReceives(AdvertReceived advert, long now) {
         if (advert.priority() == 0) {
-            return List.of(sendAdvert(now));
+            sendAdvert(now);
+            return advertOnly.get(priority);
         }
         boolean higher = advert.priority() > priority
                 || advert.priority() == priority && Ipv4.compare(advert.sourceIp(), settings.primaryIp()) > 0;
@@ -222,7 +227,8 @@ public final class VrrpStateMachine {
                 if (now - adverDeadline < 0) {
                     yield List.of();
                 }
-                yield List.of(sendAdvert(now));
+                sendAdvert(now);
+                yield advertOnly.get(priority);
             }
             case INITIALIZE, FAULT -> List.of();
         };

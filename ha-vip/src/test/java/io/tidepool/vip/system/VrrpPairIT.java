@@ -10,7 +10,11 @@ import io.tidepool.vip.state.VrrpState;
 import io.tidepool.vip.system.VrrpLab.Node;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.tidepool.vip.vrrp.ChecksumForm;
+import io.tidepool.vip.vrrp.Ipv4;
+import io.tidepool.vip.vrrp.VrrpAdvertisement;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -194,6 +198,45 @@ class VrrpPairIT {
             assertThat(p2.status()).contains("state=BACKUP");
             assertThat(lab.hasVip(lab.p2)).isFalse();
             p1.stop();
+            p2.stop();
+        }
+    }
+
+    @Test
+    void unicastPairFailsOverAndAcceptsOnlyItsPeers() throws Exception {
+        try (var lab = new VrrpLab()) {
+            Node p1 = lab.tidepool(lab.p1, ini(150, FAST, "unicast_src_ip = 192.0.2.11", "unicast_peer = 192.0.2.12"));
+            p1.awaitState(VrrpState.MASTER, 0, WAIT);
+            Node p2 = lab.tidepool(lab.p2, ini(100, FAST, "unicast_src_ip = 192.0.2.12", "unicast_peer = 192.0.2.11"));
+            lab.firstAnswerFrom("p1", WAIT);
+            Thread.sleep(500);
+            assertThat(p2.status()).contains("state=BACKUP", "master=192.0.2.11");
+
+            // A well-formed higher-priority advert from a host that is not a configured peer is dropped and counted.
+            int mark1 = p1.mark();
+            int client = Ipv4.toInt(Ipv4.parse("192.0.2.100"));
+            lab.net.call(lab.client, () -> {
+                try (var injector = new RawInjector()) {
+                    for (String target : List.of("192.0.2.11", "192.0.2.12")) {
+                        int dst = Ipv4.toInt(Ipv4.parse(target));
+                        injector.send(client, dst, 255, VrrpAdvertisement.v3(51, 200, 10,
+                                List.of(Ipv4.parse(VrrpLab.VIP))).toBytes(ChecksumForm.IPV4_PSEUDO_HEADER, client, dst));
+                    }
+                }
+                return null;
+            }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            Thread.sleep(200);
+            assertThat(p1.status()).contains("state=MASTER", "NOT_A_PEER:1");
+            assertThat(p2.status()).contains("state=BACKUP", "NOT_A_PEER:1");
+            assertThat(p1.transitionsSince(mark1)).isEmpty();
+
+            int mark = p2.mark();
+            var probe = lab.answerFrom("p2", WAIT);
+            long killed = System.nanoTime();
+            p1.kill9();
+            long master = p2.awaitState(VrrpState.MASTER, mark, WAIT);
+            report("unicast: kill -9 master -> p2 MASTER", master - killed, KILL_BOUND);
+            report("unicast: kill -9 master -> client answered by p2", probe.get() - killed, KILL_BOUND);
             p2.stop();
         }
     }
