@@ -137,7 +137,7 @@ public final class VrrpInstance implements AutoCloseable {
                 long now = System.nanoTime();
                 applyTracking(now);
                 long wait = machine.nextDeadline() - now;
-                int millis = (int) Math.clamp((wait + 999_999) / 1_000_000, 0, MAX_WAIT_MILLIS);
+                int millis = Math.clamp((wait + 999_999) / 1_000_000, 0, MAX_WAIT_MILLIS);
                 int length = io.socket.receive(millis);
                 if (length > 0) {
                     received++;
@@ -149,6 +149,9 @@ public final class VrrpInstance implements AutoCloseable {
             perform(machine.handle(new Event.Shutdown()));
         } catch (RuntimeException | Error e) {
             LOG.log(Level.ERROR, tag + ": VRRP thread failed; removing VIPs", e);
+            state = VrrpState.FAULT;                   // SHOW VRRP must not keep showing MASTER
+            lastTransition = Instant.now();
+            lastReason = "VRRP thread failed: " + e;
             try {
                 io.removeVips();
             } catch (RuntimeException ignored) {

@@ -42,17 +42,25 @@ final class VrrpIo implements AutoCloseable {
 
     VrrpIo(VrrpConfig config) {
         this.config = config;
+        var opened = new ArrayList<AutoCloseable>();       // closed again if a later step fails
         try {
-            netInterface = new NetInterface(config.interfaceName(), arena);
+            netInterface = add(opened, new NetInterface(config.interfaceName(), arena));
             for (String name : config.trackInterfaces()) {
-                trackedInterfaces.add(new NetInterface(name, arena));
+                trackedInterfaces.add(add(opened, new NetInterface(name, arena)));
             }
             sourceIp = config.unicastSrcIp() != null ? Ipv4.toInt(config.unicastSrcIp())
                     : netInterface.primaryAddress();
-            socket = new VrrpSocket(netInterface, sourceIp, config.unicast(), arena);
-            addresses = new AddressManager(netInterface, arena);
-            garp = new GarpSender(netInterface, arena);
+            socket = add(opened, new VrrpSocket(netInterface, sourceIp, config.unicast(), arena));
+            addresses = add(opened, new AddressManager(netInterface, arena));
+            garp = add(opened, new GarpSender(netInterface, arena));
         } catch (RuntimeException e) {
+            for (AutoCloseable resource : opened.reversed()) {
+                try {
+                    resource.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             arena.close();
             throw e;
         }
@@ -68,6 +76,11 @@ final class VrrpIo implements AutoCloseable {
                 advert(d, p);                              // warm the encoder before the first transition
             }
         }
+    }
+
+    private static <T extends AutoCloseable> T add(List<AutoCloseable> opened, T resource) {
+        opened.add(resource);
+        return resource;
     }
 
     int[] vips() {

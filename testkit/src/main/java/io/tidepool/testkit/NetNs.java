@@ -250,6 +250,7 @@ public final class NetNs implements AutoCloseable {
     }
 
     /** setns(2) for the calling thread, through FFM (no native library). */
+    @SuppressWarnings("restricted")
     private static final class Setns {
         private static final Linker LINKER = Linker.nativeLinker();
         private static final MethodHandle OPEN = LINKER.downcallHandle(

@@ -14,6 +14,7 @@ import java.lang.invoke.VarHandle;
  * to 150 ms; a warm one microseconds). Each instance owns an errno capture segment and is used by one thread at a
  * time: the starting thread, then the VRRP thread.
  */
+@SuppressWarnings("restricted")     // FFM downcalls are the point; the JVM runs with --enable-native-access
 final class Syscalls {
     static final int AF_INET = 2;
     static final int AF_NETLINK = 16;

@@ -13,6 +13,7 @@ import java.nio.ByteOrder;
  * the test controls every IP header byte, TTL included. The kernel fills in the IP checksum and total length. Create
  * and use it on one thread inside the sending namespace.
  */
+@SuppressWarnings("restricted")
 final class RawInjector implements AutoCloseable {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MethodHandle SOCKET = handle("socket", FunctionDescriptor.of(ValueLayout.JAVA_INT,
@@ -63,7 +64,7 @@ final class RawInjector implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         try {
             int ignored = (int) CLOSE.invokeExact(fd);
         } catch (Throwable t) {
