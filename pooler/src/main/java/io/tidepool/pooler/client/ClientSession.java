@@ -203,8 +203,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             log.info("{} login attempt: db={} user={}", this, request.database(), request.user());
         }
         if (request.negotiateVersion()) {
-            // PostgreSQL's answer to a newer minor version or unknown _pq_ options: once, before authentication.
-            write(new NegotiateProtocolVersion(0, request.unsupportedOptions()));
+            // PostgreSQL's answer to a newer minor version or unknown _pq_ options: once, before authentication. The
+            // first word is the whole version code (PostgreSQL 15 sends 00 03 00 00; libpq 18 rejects a value below
+            // 3.0 as "server requested downgrade to pre-3.0 protocol version").
+            write(new NegotiateProtocolVersion(io.tidepool.wire.StartupCode.PROTOCOL_3_0,
+                    request.unsupportedOptions()));
         }
         moveTo(ClientState.AUTHENTICATING, "auth_type trust");
         // auth_type trust/any: the authentication issue adds the exchanges here.
