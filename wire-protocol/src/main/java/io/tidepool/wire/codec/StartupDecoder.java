@@ -35,6 +35,8 @@ public final class StartupDecoder extends ByteToMessageDecoder {
     private final Limits limits;
     private boolean sslRequested;
     private boolean gssRequested;
+    /** Set when a packet was rejected: nothing after it may be decoded (see {@link #decode}). */
+    private boolean rejected;
 
     public StartupDecoder(Limits limits) {
         this.limits = limits;
@@ -42,6 +44,23 @@ public final class StartupDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (rejected) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        try {
+            decodePacket(ctx, in, out);
+        } catch (ProtocolException e) {
+            // ByteToMessageDecoder keeps the cumulation after a throw and decodes it again when the channel goes
+            // inactive (decodeLast): a StartupMessage sent in plaintext behind an SSLRequest would then be
+            // processed after all (CVE-2021-3935 class). Once a packet is rejected, the rest is discarded unread.
+            rejected = true;
+            in.skipBytes(in.readableBytes());
+            throw e;
+        }
+    }
+
+    private void decodePacket(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (in.readableBytes() < 4) {
             return;
         }
