@@ -158,6 +158,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (state != ClientState.CLOSING && state != ClientState.CLOSED) {
+            if (!loggedIn) {
+                // finish() logs logged-in clients only; a client that leaves mid-login gets its line here (PgBouncer
+                // logs "client unexpected eof" for it), so truncated or abandoned startups are visible.
+                log.info("{} closing because: client closed the connection during login (age={}s)", this,
+                        (System.nanoTime() - connectedNanos) / 1_000_000_000L);
+            }
             moveTo(ClientState.CLOSING, "client closed the connection");
         }
         finish("client closed the connection");
