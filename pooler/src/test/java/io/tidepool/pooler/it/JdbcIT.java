@@ -83,7 +83,7 @@ class JdbcIT {
     @Test
     void serverSidePreparedStatements() throws Exception {
         try (Connection c = connect("prepareThreshold", "1");
-             PreparedStatement ps = c.prepareStatement("select $1::int * 2, pg_backend_pid()")) {
+             PreparedStatement ps = c.prepareStatement("select ?::int * 2, pg_backend_pid()")) {
             int pid = -1;
             for (int i = 1; i <= 5; i++) {
                 ps.setInt(1, i);
@@ -154,6 +154,25 @@ class JdbcIT {
                     (System.nanoTime() - start) / 1_000_000);
             assertThat(rows).isEqualTo(1_000_000);
             assertThat(sum).isEqualTo(1_000_000L * 1_000_001 / 2);
+        }
+    }
+
+    /**
+     * A server idle longer than server_check_delay is checked before it is linked, in the same round trip as the
+     * parameter sync a JDBC client needs (DateStyle etc.): with the default server_check_query ({@code <empty>}, "an
+     * empty query") the login must still succeed. server_check_delay = 0 makes every link a checked one.
+     */
+    @Test
+    void serverCheckWithParameterSyncOnEveryLink() throws Exception {
+        try (TidepoolFixture checked = TidepoolFixture.builder(postgres).database("app", "it_jdbc")
+                .set("server_check_delay", 0).start()) {
+            for (int i = 0; i < 3; i++) {
+                try (Connection c = DriverManager.getConnection(checked.target("app").jdbcUrl(), "postgres", "");
+                     Statement s = c.createStatement(); ResultSet rs = s.executeQuery("show DateStyle")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).startsWith("ISO");
+                }
+            }
         }
     }
 }
