@@ -78,27 +78,41 @@ public final class ExternalProcess implements AutoCloseable {
     /** Stops the process tree, giving it {@code grace} to exit after SIGTERM before SIGKILL. Idempotent. */
     public void stop(Duration grace) {
         killTree(process.toHandle(), grace);
+        // killTree returns once the process is a zombie; Process.isAlive() turns false only when the JDK has reaped it.
+        waitFor(Duration.ofSeconds(5));
     }
 
     /**
-     * SIGTERM to {@code root} and all its descendants, SIGKILL to the survivors after {@code grace}. The descendants
-     * are collected before the first signal: once the root dies they are re-parented and can no longer be found.
+     * Stops {@code root} and all its descendants: SIGTERM to the descendants first, then to the root if it has not
+     * exited by itself, SIGKILL to whatever survives {@code grace}. The descendants are collected before the first
+     * signal: once the root dies they are re-parented and can no longer be found. The root is spared the first
+     * SIGTERM because it is often a wrapper ({@code runuser}, {@code sh}) that exits when its program does, and
+     * {@code runuser} that receives SIGTERM itself waits two seconds before it returns.
      */
     static void killTree(ProcessHandle root, Duration grace) {
-        List<ProcessHandle> tree = new ArrayList<>(root.descendants().toList());
-        tree.add(root);
-        tree.forEach(ProcessHandle::destroy);
-        // Polling, not onExit(): for processes that are not our children the JDK's onExit polls slowly.
         long deadline = System.nanoTime() + grace.toNanos();
-        while (tree.stream().anyMatch(ExternalProcess::isRunning) && System.nanoTime() - deadline < 0) {
+        List<ProcessHandle> descendants = root.descendants().toList();
+        descendants.forEach(ProcessHandle::destroy);
+        awaitGone(descendants, deadline);
+        awaitGone(List.of(root), Math.min(deadline, System.nanoTime() + Duration.ofMillis(500).toNanos()));
+        root.destroy();
+        List<ProcessHandle> tree = new ArrayList<>(descendants);
+        tree.add(root);
+        awaitGone(tree, deadline);
+        tree.stream().filter(ExternalProcess::isRunning).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** Polls until none of {@code processes} runs or {@code deadline} (a nanoTime) passes. */
+    private static void awaitGone(List<ProcessHandle> processes, long deadline) {
+        // Polling, not onExit(): for processes that are not our children the JDK's onExit polls slowly.
+        while (processes.stream().anyMatch(ExternalProcess::isRunning) && System.nanoTime() - deadline < 0) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
+                return;
             }
         }
-        tree.stream().filter(ExternalProcess::isRunning).forEach(ProcessHandle::destroyForcibly);
     }
 
     /**

@@ -37,7 +37,7 @@ class ProcessRunnerTest {
         Path pidFile = dir.resolve("child.pid");
         // The shell starts a grandchild and waits; killing only the shell would leave the sleep behind.
         ProcessResult result = ProcessRunner.of("sh", "-c", "sleep 600 & echo $! > " + pidFile + "; wait")
-                .timeout(Duration.ofMillis(500)).run();
+                .timeout(Duration.ofSeconds(2)).run();
         assertThat(result.timedOut()).isTrue();
         assertThat(result.exitCode()).isEqualTo(-1);
         long child = Long.parseLong(Files.readString(pidFile).trim());
@@ -52,12 +52,20 @@ class ProcessRunnerTest {
         try (ExternalProcess started = ProcessRunner.of("sh", "-c",
                 "echo started; sleep 600 & echo $! > " + pidFile + "; wait").start(output)) {
             process = started;
-            Await.until(Duration.ofSeconds(10), () -> Files.exists(pidFile) && started.outputTail(1).equals("started"),
+            Await.until(Duration.ofSeconds(10), () -> started.outputTail(1).equals("started") && hasPid(pidFile),
                     () -> "child did not start");
             assertThat(started.isAlive()).isTrue();
         }
         assertThat(process.isAlive()).isFalse();
         long child = Long.parseLong(Files.readString(pidFile).trim());
         assertThat(ProcessHandle.of(child).map(ExternalProcess::isRunning).orElse(false)).isFalse();
+    }
+
+    private static boolean hasPid(Path file) {
+        try {
+            return Files.readString(file).endsWith("\n");
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 }

@@ -1,5 +1,8 @@
 package io.tidepool.pooler.app;
 
+import io.tidepool.auth.Credential;
+import io.tidepool.auth.PlainPassword;
+import io.tidepool.auth.source.CredentialSource;
 import io.tidepool.pooler.config.Config;
 import io.tidepool.pooler.config.DatabaseEntry;
 import io.tidepool.pooler.config.Keys;
@@ -26,9 +29,9 @@ final class ConfigResolver implements PoolManager.Resolver {
             Files.isDirectory(Path.of("/var/run/postgresql")) ? "/var/run/postgresql" : "/tmp";
 
     private final Config config;
-    private final Credentials credentials;
+    private final CredentialSource credentials;
 
-    ConfigResolver(Config config, Credentials credentials) {
+    ConfigResolver(Config config, CredentialSource credentials) {
         this.config = config;
         this.credentials = credentials;
     }
@@ -40,14 +43,15 @@ final class ConfigResolver implements PoolManager.Resolver {
             return null;
         }
         String serverUser = entry.user() != null ? entry.user() : user;
-        String password = entry.password() != null ? entry.password() : credentials.passwordFor(serverUser);
+        Credential credential = entry.password() != null ? new PlainPassword(entry.password())
+                : credentials.find(serverUser).orElse(null);
         String host = entry.hosts().isEmpty() ? DEFAULT_SOCKET_DIR : entry.hosts().getFirst();
         Map<String, String> startup = new LinkedHashMap<>();
         putIfSet(startup, "client_encoding", entry.clientEncoding());
         putIfSet(startup, "datestyle", entry.datestyle());
         putIfSet(startup, "timezone", entry.timezone());
         putIfSet(startup, "application_name", entry.applicationName());
-        ServerTarget target = new ServerTarget(host, entry.port(), entry.dbname(), serverUser, password, startup);
+        ServerTarget target = new ServerTarget(host, entry.port(), entry.dbname(), serverUser, credential, startup);
         return new PoolManager.Resolved(new PoolKey(entry.name(), serverUser), settings(entry, serverUser), target);
     }
 
@@ -78,7 +82,8 @@ final class ConfigResolver implements PoolManager.Resolver {
                 userSettings != null && userSettings.idleTransactionTimeout() != null
                         ? userSettings.idleTransactionTimeout() : s.get(Keys.IDLE_TRANSACTION_TIMEOUT),
                 s.get(Keys.CANCEL_WAIT_TIMEOUT),
-                entry.connectQuery() == null ? "" : entry.connectQuery());
+                entry.connectQuery() == null ? "" : entry.connectQuery(),
+                s.get(Keys.MAX_PREPARED_STATEMENTS));
     }
 
     /**
@@ -96,8 +101,4 @@ final class ConfigResolver implements PoolManager.Resolver {
         }
     }
 
-    /** Passwords for server logins that the database entry does not carry: auth_file's plaintext and md5 entries. */
-    interface Credentials {
-        @Nullable String passwordFor(String user);
-    }
 }

@@ -80,12 +80,13 @@ public final class Tidepool {
     }
 
     private ConfigResolver resolver(Config c) {
-        return new ConfigResolver(c, user -> null);
+        return new ConfigResolver(c, AuthSetup.credentials(c));
     }
 
     private ClientContext clientContext(Config c) {
         var s = c.settings();
         return new ClientContext(pools, cancels, new ClientStartup(new HashSet<>(s.get(Keys.IGNORE_STARTUP_PARAMETERS))),
+                AuthSetup.authenticator(c),
                 s.get(Keys.CLIENT_LOGIN_TIMEOUT), s.get(Keys.APPLICATION_NAME_ADD_HOST), s.get(Keys.LOG_CONNECTIONS),
                 s.get(Keys.LOG_DISCONNECTIONS), () -> shuttingDown);
     }

@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param pools               the pools
  * @param cancels             the pooler's cancel keys
  * @param startup             startup-packet validation (ignore_startup_parameters)
+ * @param authenticator       auth_type / auth_hba_file / auth_file
  * @param clientLoginTimeout  client_login_timeout (zero: none)
  * @param applicationNameAddHost application_name_add_host
  * @param logConnections      log_connections
@@ -18,6 +19,7 @@ import java.time.Duration;
  * @param shutdown            the shutdown coordinator: refuses logins while shutting down
  */
 public record ClientContext(PoolManager pools, CancelRegistry cancels, ClientStartup startup,
+                            ClientAuthenticator authenticator,
                             Duration clientLoginTimeout, boolean applicationNameAddHost, boolean logConnections,
                             boolean logDisconnections, Shutdown shutdown) {
 

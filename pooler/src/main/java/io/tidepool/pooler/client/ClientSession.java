@@ -7,8 +7,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.tidepool.auth.AuthMethod;
+import io.tidepool.auth.AuthStep;
+import io.tidepool.auth.Credential;
 import io.tidepool.pooler.pool.Pool;
 import io.tidepool.pooler.pool.PoolGroup;
+import io.tidepool.pooler.link.StatementRewriter;
 import io.tidepool.pooler.pool.PoolMode;
 import io.tidepool.pooler.server.ServerConnection;
 import io.tidepool.wire.FramePart;
@@ -32,6 +36,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
@@ -64,6 +69,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private @Nullable Pool pool;
     private @Nullable ServerConnection server;
     private @Nullable BackendKeyData cancelKey;
+    private @Nullable PasswordExchange passwordExchange;
+    private @Nullable StatementRewriter rewriter;
     private @Nullable ScheduledFuture<?> loginTimeout;
     private boolean pendingFlush;
     private boolean loggedIn;
@@ -126,7 +133,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void onWireUnit(WireUnit unit) {
         switch (state) {
             case LINKED -> forwardToServer(unit);
-            case WAITING_FOR_SERVER, IDLE, AUTHENTICATING -> hold(unit);
+            case WAITING_FOR_SERVER, IDLE -> hold(unit);
+            case AUTHENTICATING -> onPasswordMessage(unit);
             case CLOSING, CLOSED -> ReferenceCountUtil.release(unit.content());
             case STARTUP, TLS_HANDSHAKE -> {
                 ReferenceCountUtil.release(unit.content());
@@ -142,6 +150,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             ServerConnection s = server;
             if (s != null) {
                 s.flush();
+            }
+            if (rewriter != null) {
+                ctx.flush();                                // answers the pooler gave itself (ParseComplete...)
             }
         }
     }
@@ -215,8 +226,130 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             write(new NegotiateProtocolVersion(io.tidepool.wire.StartupCode.PROTOCOL_3_0,
                     request.unsupportedOptions()));
         }
-        moveTo(ClientState.AUTHENTICATING, "auth_type trust");
-        // auth_type trust/any: the authentication issue adds the exchanges here.
+        authenticate(request);
+    }
+
+    /** Chooses the method (auth_type or the hba line) and starts the exchange, or refuses the client. */
+    private void authenticate(StartupRequest request) {
+        ClientAuthenticator auth = context.authenticator();
+        InetAddress address = channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        AuthMethod method = auth.methodFor(request.database(), request.user(), address, false);
+        Credential credential = auth.credentialFor(request.user()).orElse(null);
+        moveTo(ClientState.AUTHENTICATING, "auth method " + method.keyword());
+        switch (method) {
+            case ANY -> authenticated();
+            case TRUST -> {
+                if (auth.authFileSet() && credential == null) {
+                    refuseLogin(AuthStep.Fail.password(request.user(), "trust: user not in auth_file"));
+                } else {
+                    authenticated();
+                }
+            }
+            case PASSWORD, MD5, SCRAM_SHA_256 -> {
+                PasswordExchange exchange = new PasswordExchange(method, request.user(), credential);
+                passwordExchange = exchange;
+                runAuthStep(exchange, exchange::start);
+            }
+            case REJECT -> refuseLogin(new AuthStep.Fail(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "pg_hba.conf rejects connection for host \"" + hostOf(address) + "\", user \"" + request.user()
+                            + "\", database \"" + request.database() + "\", no encryption", "hba reject"));
+            case CERT, PEER, HBA -> refuseLogin(new AuthStep.Fail(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "authentication method \"" + method.keyword() + "\" is not available for this connection",
+                    "method unavailable"));
+        }
+    }
+
+    private static String hostOf(@Nullable InetAddress address) {
+        return address == null ? "[local]" : address.getHostAddress();
+    }
+
+    /**
+     * Runs one step of a password exchange. SCRAM steps may derive keys (PBKDF2), so they run on a virtual thread
+     * and the outcome comes back to this loop (DESIGN hot-path rule 4); reading pauses meanwhile.
+     */
+    private void runAuthStep(PasswordExchange exchange, java.util.function.Supplier<AuthStep> step) {
+        if (exchange.method() != AuthMethod.SCRAM_SHA_256) {
+            AuthStep outcome;
+            try {
+                outcome = step.get();
+            } catch (io.tidepool.auth.AuthenticationException e) {
+                outcome = new AuthStep.Fail(e.sqlState(), e.getMessage(), e.getMessage());
+            }
+            applyAuthStep(outcome);
+            return;
+        }
+        channel().config().setAutoRead(false);
+        var loop = channel().eventLoop();
+        Thread.ofVirtual().start(() -> {
+            AuthStep outcome;
+            try {
+                outcome = step.get();
+            } catch (ProtocolException | io.tidepool.auth.AuthenticationException e) {
+                outcome = new AuthStep.Fail(SqlState.PROTOCOL_VIOLATION, e.getMessage(), e.getMessage());
+            } catch (RuntimeException e) {
+                log.error("{} authentication step failed", ClientSession.this, e);
+                outcome = new AuthStep.Fail(SqlState.INTERNAL_ERROR, "authentication failed", e.toString());
+            }
+            AuthStep result = outcome;
+            loop.execute(() -> {
+                if (!isClosed()) {
+                    channel().config().setAutoRead(true);
+                    applyAuthStep(result);
+                }
+            });
+        });
+    }
+
+    private void applyAuthStep(AuthStep step) {
+        switch (step) {
+            case AuthStep.Send send -> {
+                write(send.message());
+                channel().flush();
+            }
+            case AuthStep.Done done -> {
+                if (done.finalMessage() != null) {
+                    write(done.finalMessage());
+                }
+                PasswordExchange exchange = passwordExchange;
+                if (exchange != null && exchange.clientKey() != null && exchange.scramSecret() != null && pool != null) {
+                    pool.group().rememberScramKey(exchange.clientKey(), exchange.scramSecret());
+                }
+                passwordExchange = null;
+                authenticated();
+            }
+            case AuthStep.Fail fail -> refuseLogin(fail);
+        }
+    }
+
+    private void onPasswordMessage(WireUnit unit) {
+        PasswordExchange exchange = passwordExchange;
+        if (exchange == null || !(unit instanceof io.tidepool.wire.Frame frame) || frame.type() != 'p') {
+            ReferenceCountUtil.release(unit.content());
+            throw new ProtocolException("expected a password response, got message '"
+                    + io.tidepool.wire.Printable.typeChar(unit.type()) + "'");
+        }
+        // The step may run on another thread: the frame is released by whoever runs it.
+        runAuthStep(exchange, () -> {
+            try {
+                return exchange.onMessage(frame);
+            } finally {
+                frame.release();
+            }
+        });
+    }
+
+    private void refuseLogin(AuthStep.Fail fail) {
+        log.info("{} authentication failed: {}", this, fail.detail());
+        disconnect(fail.sqlState(), fail.message());
+    }
+
+    /** The client proved who it is: AuthenticationOk, then the welcome now or after the first server login. */
+    private void authenticated() {
+        Pool p = pool();
+        var settings = p.settings();
+        if (settings.poolMode() != PoolMode.SESSION && settings.maxPreparedStatements() > 0) {
+            rewriter = new StatementRewriter();
+        }
         cancelKey = context.cancels().register(this);
         write(AuthenticationOk.INSTANCE);
         Map<String, String> welcome = p.welcome();
@@ -320,16 +453,33 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * A ReadyForQuery went to the client. The pool mode decides whether the link ends here (the only place the
      * three modes differ, DESIGN).
      */
-    public void readyForQuery(TransactionStatus status, int outstanding) {
+    public void readyForQuery(TransactionStatus status, int outstanding, boolean nothingPending) {
         ServerConnection s = server;
         if (s == null || pool == null) {
             return;
         }
         PoolMode mode = pool.settings().poolMode();
-        if (mode != PoolMode.SESSION && status == TransactionStatus.IDLE && outstanding == 0 && held.isEmpty()) {
+        if (mode == PoolMode.STATEMENT && status != TransactionStatus.IDLE) {
+            // PgBouncer's rule: statement pooling cannot keep a server across statements, so no transaction blocks.
+            disconnect(SqlState.FEATURE_NOT_SUPPORTED, "transaction blocks not allowed in statement pooling mode");
+            return;
+        }
+        if (mode.endsLink(status, outstanding) && nothingPending && held.isEmpty()) {
             server = null;
             moveTo(ClientState.IDLE, "transaction done");
             s.unlink();
+        }
+    }
+
+    /** Whether this client's named statements are remapped (transaction/statement pooling). */
+    public boolean tracksStatements() {
+        return rewriter != null;
+    }
+
+    /** DEALLOCATE ALL / DISCARD ALL ran: the client's statements are gone. */
+    public void forgetStatements() {
+        if (rewriter != null) {
+            rewriter.forgetAll();
         }
     }
 
@@ -348,7 +498,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             disconnectWith(null, "client sent Terminate");
             return;
         }
-        server().send(unit);
+        if (rewriter != null) {
+            rewriter.forward(unit, server(), channel());
+        } else {
+            server().send(unit);
+        }
         pendingFlush = true;
     }
 
@@ -435,6 +589,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private static void writeByte(ChannelHandlerContext ctx, char b) {
         ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(b), ctx.voidPromise());
+    }
+
+    private Pool pool() {
+        Pool p = pool;
+        if (p == null) {
+            throw new IllegalStateException(this + ": no pool");
+        }
+        return p;
     }
 
     private ServerConnection server() {

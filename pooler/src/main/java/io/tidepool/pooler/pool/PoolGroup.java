@@ -65,6 +65,24 @@ public final class PoolGroup {
         return pools.computeIfAbsent(loop, l -> new Pool(this, l));
     }
 
+    /** A ClientKey recovered from a client's SCRAM proof and the verifier it matches (PgBouncer's scram_ClientKey). */
+    public record ScramPassThrough(byte[] clientKey, io.tidepool.auth.ScramSecret secret) {
+    }
+
+    private volatile @Nullable ScramPassThrough scramPassThrough;
+
+    /**
+     * A client of this group authenticated with SCRAM against a stored verifier: server logins may now prove the same
+     * identity with its ClientKey, so no plaintext password is needed anywhere.
+     */
+    public void rememberScramKey(byte[] clientKey, io.tidepool.auth.ScramSecret secret) {
+        scramPassThrough = new ScramPassThrough(clientKey.clone(), secret);
+    }
+
+    public @Nullable ScramPassThrough scramPassThrough() {
+        return scramPassThrough;
+    }
+
     /** This loop's pool if one exists. */
     public @Nullable Pool existingPool(EventLoop loop) {
         return pools.get(loop);

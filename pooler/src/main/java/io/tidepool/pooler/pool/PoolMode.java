@@ -14,6 +14,18 @@ public enum PoolMode {
     /** The link ends after every statement; transaction blocks are refused. */
     STATEMENT;
 
+    /**
+     * Whether a ReadyForQuery ends the client's hold on its server: the only place the modes differ (DESIGN). A
+     * server is released only when idle with no request outstanding (PgBouncer's {@code outstanding_requests}).
+     */
+    public boolean endsLink(io.tidepool.wire.backend.TransactionStatus status, int outstanding) {
+        return switch (this) {
+            case SESSION -> false;
+            case TRANSACTION, STATEMENT -> status == io.tidepool.wire.backend.TransactionStatus.IDLE
+                    && outstanding == 0;
+        };
+    }
+
     /** Parses PgBouncer's spelling ({@code session}, {@code transaction}, {@code statement}). */
     public static PoolMode parse(String value) {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {

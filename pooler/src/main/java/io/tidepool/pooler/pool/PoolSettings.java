@@ -28,14 +28,15 @@ public record PoolSettings(
         Duration clientIdleTimeout,
         Duration idleTransactionTimeout,
         Duration cancelWaitTimeout,
-        String connectQuery) {
+        String connectQuery,
+        int maxPreparedStatements) {
 
     /** PgBouncer's defaults, for tests and as the base of a resolved configuration. */
     public static PoolSettings defaults() {
         return new PoolSettings(PoolMode.SESSION, 20, 0, 0, Duration.ofSeconds(5), 0, 0, "DISCARD ALL", false, "",
                 Duration.ofSeconds(30), Duration.ofSeconds(3600), Duration.ofSeconds(600), Duration.ofSeconds(15),
                 Duration.ofSeconds(15), Duration.ZERO, Duration.ofSeconds(120), Duration.ZERO, Duration.ZERO,
-                Duration.ofSeconds(10), "");
+                Duration.ofSeconds(10), "", 200);
     }
 
     /** pool_size 0 means unlimited (PgBouncer 1.24). */

@@ -1,5 +1,6 @@
 package io.tidepool.pooler.pool;
 
+import io.tidepool.auth.Credential;
 import org.jspecify.annotations.Nullable;
 
 import java.util.Map;
@@ -11,11 +12,12 @@ import java.util.Map;
  * @param port             TCP port (also names the socket file {@code .s.PGSQL.<port>})
  * @param dbname           database name sent to the server
  * @param user             user name sent to the server
- * @param password         password for cleartext/md5/SCRAM, when the server asks for one
+ * @param credential       what answers the server's password request: a plain password (any method), an md5
+ *                         secret (md5 only), or a SCRAM verifier (SCRAM with a client key passed through)
  * @param startupParameters extra parameters for the server's StartupMessage (client_encoding, datestyle, timezone
  *                          from the database entry)
  */
-public record ServerTarget(String host, int port, String dbname, String user, @Nullable String password,
+public record ServerTarget(String host, int port, String dbname, String user, @Nullable Credential credential,
                            Map<String, String> startupParameters) {
     public ServerTarget {
         startupParameters = Map.copyOf(startupParameters);

@@ -10,6 +10,9 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.tidepool.auth.AuthenticationException;
 import io.tidepool.pooler.client.ClientSession;
+import io.tidepool.pooler.link.LinkedServer;
+import io.tidepool.pooler.link.RequestTracker;
+import io.tidepool.pooler.link.ServerStatements;
 import io.tidepool.pooler.pool.Pool;
 import io.tidepool.pooler.pool.ServerTarget;
 import io.tidepool.wire.Frame;
@@ -48,7 +51,7 @@ import java.util.function.Consumer;
  *
  * <p>Event-loop confined: the channel, its client and its pool share one loop.
  */
-public final class ServerConnection extends ChannelInboundHandlerAdapter {
+public final class ServerConnection extends ChannelInboundHandlerAdapter implements LinkedServer {
     private static final Logger log = LoggerFactory.getLogger(ServerConnection.class);
     private static final AtomicLong IDS = new AtomicLong();
 
@@ -57,6 +60,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter {
     private final ServerTarget target;
     private final ServerLogin login;
     private final ServerParameters parameters = new ServerParameters();
+    private final RequestTracker tracker = new RequestTracker();
+    private final ServerStatements statements = new ServerStatements();
     private final long createdNanos = System.nanoTime();
     private @Nullable Channel channel;
     private ServerState state = ServerState.CONNECTING;
@@ -76,7 +81,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter {
     private ServerConnection(Pool pool) {
         this.pool = pool;
         this.target = pool.target();
-        this.login = new ServerLogin(target);
+        this.login = new ServerLogin(target, pool.group().scramPassThrough());
     }
 
     /** Opens a new server connection for {@code pool}; it reports to the pool when it is idle or closed. */
@@ -346,7 +351,29 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter {
         c.linked(this);
     }
 
+    /** Writes bytes the pooler built for this server (rewritten or injected messages). */
+    @Override
+    public void sendBuilt(ByteBuf bytes) {
+        channel().write(bytes, channel().voidPromise());
+    }
+
+    @Override
+    public RequestTracker tracker() {
+        return tracker;
+    }
+
+    @Override
+    public ServerStatements statements() {
+        return statements;
+    }
+
+    @Override
+    public int maxPreparedStatements() {
+        return pool.settings().maxPreparedStatements();
+    }
+
     /** Writes a client's bytes to the server; Query, Sync and FunctionCall each expect one ReadyForQuery. */
+    @Override
     public void send(WireUnit unit) {
         byte type = unit.type();
         if ((type == 'Q' || type == 'S' || type == 'F') && startsMessage(unit)) {
@@ -365,6 +392,11 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter {
 
     private void forwardToClient(WireUnit unit) {
         ClientSession c = client;
+        boolean whole = unit instanceof Frame;
+        if ((whole || ((io.tidepool.wire.FramePart) unit).first()) && tracker.onServerMessage(unit.type(), statements)) {
+            ReferenceCountUtil.release(unit.content());     // the answer to a request the pooler made itself
+            return;
+        }
         if (unit instanceof Frame frame && ControlMessages.isControl(frame.type())) {
             switch (frame.type()) {
                 case ReadyForQuery.TYPE -> {
@@ -372,7 +404,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter {
                     transactionStatus = TransactionStatus.of(frame.bytes().getByte(frame.bytes().readerIndex() + 5));
                     c.channel().write(frame.bytes(), c.channel().voidPromise());
                     pendingFlush = true;
-                    c.readyForQuery(transactionStatus, outstanding);
+                    tracker.drainFakes(c.channel());
+                    c.readyForQuery(transactionStatus, outstanding, tracker.isEmpty());
                     return;
                 }
                 case ParameterStatus.TYPE -> {
@@ -390,8 +423,38 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter {
                         + "' from server while linked");
             }
         }
+        if (unit.type() == 'C' && whole && c.tracksStatements()) {
+            forgetStatementsOnDeallocateAll((Frame) unit, c);
+        }
         c.channel().write(unit.content(), c.channel().voidPromise());
         pendingFlush = true;
+        if (!tracker.isEmpty()) {
+            tracker.drainFakes(c.channel());
+        }
+    }
+
+    /** CommandComplete of DEALLOCATE ALL or DISCARD ALL: every prepared statement is gone, here and for the client. */
+    private void forgetStatementsOnDeallocateAll(Frame frame, ClientSession c) {
+        ByteBuf body = frame.body();
+        if (startsWith(body, DEALLOCATE_ALL) || startsWith(body, DISCARD_ALL)) {
+            statements.clear();
+            c.forgetStatements();
+        }
+    }
+
+    private static final byte[] DEALLOCATE_ALL = "DEALLOCATE ALL\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] DISCARD_ALL = "DISCARD ALL\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private static boolean startsWith(ByteBuf body, byte[] prefix) {
+        if (body.readableBytes() != prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (body.getByte(body.readerIndex() + i) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -418,7 +481,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter {
         channel().config().setAutoRead(true);
         if (clientMidMessage) {
             close("client disconnected in the middle of a message");
-        } else if (outstanding > 0) {
+        } else if (outstanding > 0 || !tracker.isEmpty()) {
             close("client disconnected with query in progress");
         } else if (transactionStatus != TransactionStatus.IDLE) {
             close("client disconnected inside a transaction");
@@ -444,6 +507,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter {
                 close("server_reset_query failed: " + (error == null ? "not idle" : error.message()));
             } else {
                 parameters.forgetApplied();
+                statements.clear();                       // DISCARD ALL deallocated them
                 release("reset done");
             }
         });

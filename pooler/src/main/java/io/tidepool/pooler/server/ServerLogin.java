@@ -3,6 +3,9 @@ package io.tidepool.pooler.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.tidepool.auth.AuthenticationException;
+import io.tidepool.auth.Md5Secret;
+import io.tidepool.auth.PlainPassword;
+import io.tidepool.pooler.pool.PoolGroup;
 import io.tidepool.auth.md5.Md5Password;
 import io.tidepool.auth.scram.ScramClientExchange;
 import io.tidepool.pooler.pool.ServerTarget;
@@ -37,11 +40,13 @@ import java.util.Map;
  */
 final class ServerLogin {
     private final ServerTarget target;
+    private final PoolGroup.@Nullable ScramPassThrough passThrough;
     private @Nullable ScramClientExchange scram;
     private boolean done;
 
-    ServerLogin(ServerTarget target) {
+    ServerLogin(ServerTarget target, PoolGroup.@Nullable ScramPassThrough passThrough) {
         this.target = target;
+        this.passThrough = passThrough;
     }
 
     StartupMessage startupMessage() {
@@ -65,11 +70,16 @@ final class ServerLogin {
                 yield null;
             }
             case AuthenticationCleartextPassword cleartext -> encode(alloc, new PasswordMessage(password()));
-            case AuthenticationMD5Password md5 -> encode(alloc,
-                    new PasswordMessage(Md5Password.encode(target.user(), password(), md5.data())));
+            case AuthenticationMD5Password md5 -> encode(alloc, new PasswordMessage(
+                    target.credential() instanceof Md5Secret secret
+                            ? Md5Password.fromStoredSecret(secret.secret(), md5.data())
+                            : Md5Password.encode(target.user(), password(), md5.data())));
             case AuthenticationSASL sasl -> {
-                ScramClientExchange exchange = ScramClientExchange.withPassword(password(), sasl.mechanisms(), null,
-                        ScramClientExchange.Options.DEFAULT);
+                ScramClientExchange exchange = passThrough != null && !(target.credential() instanceof PlainPassword)
+                        ? ScramClientExchange.withClientKey(passThrough.clientKey(), passThrough.secret(),
+                                sasl.mechanisms(), null, ScramClientExchange.Options.DEFAULT)
+                        : ScramClientExchange.withPassword(password(), sasl.mechanisms(), null,
+                                ScramClientExchange.Options.DEFAULT);
                 scram = exchange;
                 yield encode(alloc, new SASLInitialResponse(exchange.mechanism(), exchange.clientFirstMessage()));
             }
@@ -91,7 +101,7 @@ final class ServerLogin {
     }
 
     private String password() {
-        String password = target.password();
+        String password = target.credential() instanceof PlainPassword plain ? plain.password() : null;
         if (password == null) {
             throw new AuthenticationException(SqlState.INVALID_PASSWORD,
                     "server requested a password for user \"" + target.user() + "\" and none is configured");

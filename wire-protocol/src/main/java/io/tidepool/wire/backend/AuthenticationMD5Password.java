@@ -10,10 +10,11 @@ public record AuthenticationMD5Password(byte[] data) implements Authentication {
     public static final int CODE = 5;
 
     public AuthenticationMD5Password {
-        if (data.length != 4) {
-            throw new io.tidepool.wire.ProtocolException("AuthenticationMD5Password salt length: " + data.length + " (expected: 4)");
-        }
         data = Objects.requireNonNull(data, "data").clone();
+        if (data.length != 4) {
+            throw new io.tidepool.wire.ProtocolException("AuthenticationMD5Password salt length: " + data.length
+                    + " (expected: 4)");
+        }
     }
 
     @Override

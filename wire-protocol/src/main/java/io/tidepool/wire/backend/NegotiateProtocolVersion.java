@@ -11,6 +11,11 @@ import java.util.List;
 /**
  * NegotiateProtocolVersion ('v'): the newest minor version the server supports and the {@code _pq_.} options it did
  * not recognise. Sent once, before authentication, when a client asked for more than the server speaks.
+ *
+ * <p>Despite the documentation's wording ("newest minor protocol version"), PostgreSQL sends the whole version code
+ * ({@code PG_PROTOCOL_LATEST}): 15.18 answered a 3.2 StartupMessage with {@code 00 03 00 00} = 196608 (golden fixture
+ * {@code NegotiateProtocolVersion-protocol32}), and libpq compares it as a full code. So {@link #newestMinorVersion}
+ * holds a value like {@link io.tidepool.wire.StartupCode#PROTOCOL_3_0}; use {@code StartupCode.minor(...)} on it.
  */
 public record NegotiateProtocolVersion(int newestMinorVersion, List<String> unrecognizedOptions)
         implements ControlMessage {

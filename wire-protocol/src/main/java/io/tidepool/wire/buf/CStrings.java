@@ -3,6 +3,8 @@ package io.tidepool.wire.buf;
 import io.netty.buffer.ByteBuf;
 import io.tidepool.wire.ProtocolException;
 
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -33,6 +35,23 @@ public final class CStrings {
         }
         String value = in.toString(start, nul - start, StandardCharsets.UTF_8);
         in.readerIndex(nul + 1);
+        return value;
+    }
+
+    /**
+     * Like {@link #read(ByteBuf, int, String)}, but the bytes must be valid UTF-8: for identifiers such as startup
+     * parameter names, where a malformed sequence is a protocol violation rather than text to pass on.
+     */
+    public static String readUtf8(ByteBuf in, int maxLength, String what) {
+        int start = in.readerIndex();
+        String value = read(in, maxLength, what);
+        int length = in.readerIndex() - start - 1;
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in.nioBuffer(start, length));
+        } catch (CharacterCodingException e) {
+            throw new ProtocolException(what + ": invalid UTF-8 (" + e.getMessage() + ")");
+        }
         return value;
     }
 

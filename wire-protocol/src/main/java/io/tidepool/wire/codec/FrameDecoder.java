@@ -24,6 +24,8 @@ import java.util.List;
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
     public static final String NAME = "frame-decoder";
+    /** Bytes a streamed message's first part holds at least: the header and 1 KiB of body. */
+    public static final int STREAM_HEAD = Frame.HEADER_LENGTH + 1024;
 
     private final Direction direction;
     private final Limits limits;
@@ -38,8 +40,27 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         this.limits = limits;
     }
 
+    /** Set after the first error: the stream is out of sync, so later bytes are discarded, never decoded. */
+    private boolean failed;
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            // The connection is being closed; channelInactive calls decode once more with the bad bytes still
+            // buffered, which must not raise the same error twice (or parse garbage as the next message).
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        try {
+            decodeFrames(ctx, in, out);
+        } catch (ProtocolException e) {
+            failed = true;
+            in.skipBytes(in.readableBytes());
+            throw e;
+        }
+    }
+
+    private void decodeFrames(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         while (in.isReadable()) {
             if (streamRemaining > 0) {
                 int n = Math.min(streamRemaining, in.readableBytes());
@@ -47,14 +68,16 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 out.add(new FramePart(streamType, streamLength, in.readRetainedSlice(n), false, streamRemaining == 0));
                 continue;
             }
-            if (in.readableBytes() < Frame.HEADER_LENGTH) {
-                return;
-            }
             int start = in.readerIndex();
             byte type = in.getByte(start);
+            // Judge the type byte as soon as it arrives: a 0x00 is e.g. a mid-stream SSLRequest (00 00 00 08 ...),
+            // and waiting for four more bytes would let a peer hold the connection open (RELIABILITY case 7).
             if (!direction.isKnownType(type)) {
                 throw new ProtocolException("invalid " + direction.describe() + " message type '"
                         + Printable.typeChar(type) + "'");
+            }
+            if (in.readableBytes() < Frame.HEADER_LENGTH) {
+                return;
             }
             int length = in.getInt(start + 1);              // counts itself, not the type byte
             int max = direction.maxLength(type, limits);
@@ -66,7 +89,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             int total = 1 + length;
             if (in.readableBytes() >= total) {
                 out.add(new Frame(type, in.readRetainedSlice(total)));
-            } else if (length > limits.streamThreshold() && direction.isStreamable(type)) {
+            } else if (length > limits.streamThreshold() && direction.isStreamable(type)
+                    && in.readableBytes() >= STREAM_HEAD) {
+                // The first part carries at least STREAM_HEAD bytes, so the names at the start of a Bind or a
+                // FunctionCall can be read (and rewritten) from it.
                 int n = in.readableBytes();
                 streamType = type;
                 streamLength = length;

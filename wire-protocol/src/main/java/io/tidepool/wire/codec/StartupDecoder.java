@@ -35,26 +35,26 @@ public final class StartupDecoder extends ByteToMessageDecoder {
     private final Limits limits;
     private boolean sslRequested;
     private boolean gssRequested;
-    /** Set when a packet was rejected: nothing after it may be decoded (see {@link #decode}). */
-    private boolean rejected;
 
     public StartupDecoder(Limits limits) {
         this.limits = limits;
     }
 
+    /** Set after the first error: the stream is out of sync, so later bytes are discarded, never decoded. */
+    private boolean failed;
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (rejected) {
+        if (failed) {
+            // The connection is being closed; channelInactive calls decode once more with the bad bytes still
+            // buffered, which must not raise the same error twice (or parse garbage as the next message).
             in.skipBytes(in.readableBytes());
             return;
         }
         try {
             decodePacket(ctx, in, out);
         } catch (ProtocolException e) {
-            // ByteToMessageDecoder keeps the cumulation after a throw and decodes it again when the channel goes
-            // inactive (decodeLast): a StartupMessage sent in plaintext behind an SSLRequest would then be
-            // processed after all (CVE-2021-3935 class). Once a packet is rejected, the rest is discarded unread.
-            rejected = true;
+            failed = true;
             in.skipBytes(in.readableBytes());
             throw e;
         }

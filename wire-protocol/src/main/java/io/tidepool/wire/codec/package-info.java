@@ -1,4 +1,7 @@
-/** The two Netty decoders: {@link io.tidepool.wire.codec.StartupDecoder} and {@link io.tidepool.wire.codec.FrameDecoder}. */
+/**
+ * The two Netty decoders of a connection's inbound bytes: {@link io.tidepool.wire.codec.StartupDecoder} for the
+ * untyped startup packets and {@link io.tidepool.wire.codec.FrameDecoder} for typed frames.
+ */
 @NullMarked
 package io.tidepool.wire.codec;
 

@@ -32,7 +32,8 @@ public record StartupMessage(int protocolVersion, Map<String, String> parameters
             if (!body.isReadable()) {
                 throw new ProtocolException("StartupMessage: missing terminating NUL");
             }
-            String name = CStrings.read(body, "StartupMessage parameter name");
+            // Names are GUC or protocol-option identifiers: malformed UTF-8 is an attack or a bug (RELIABILITY 4).
+            String name = CStrings.readUtf8(body, body.readableBytes(), "StartupMessage parameter name");
             if (name.isEmpty()) {
                 break;
             }

@@ -1,0 +1,143 @@
+package io.tidepool.pooler.link;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+
+import java.util.ArrayDeque;
+
+/**
+ * The responses one server connection still owes, in request order (PgBouncer's {@code outstanding_requests}).
+ * Needed because the pooler answers some requests itself (a Parse of a statement the server already has, a Close of
+ * a client's statement) and sends some of its own (a Parse on a server that lacks a statement, a Close to make room):
+ * their answers must be invented or swallowed at exactly the point where the server would have sent them.
+ *
+ * <p>Rules (protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY): each Parse, Bind, Close ends with one completion message;
+ * Describe with RowDescription or NoData; Execute with CommandComplete, PortalSuspended or EmptyQueryResponse; Sync,
+ * Query and FunctionCall with ReadyForQuery. After an ErrorResponse in an extended batch the server skips to the next
+ * Sync, so every request before that Sync is answered by nothing. Event-loop confined.
+ */
+public final class RequestTracker {
+    /** What a pending request is and who answers it. */
+    public enum Kind {
+        PARSE, PARSE_FAKE, PARSE_SILENT, BIND, DESCRIBE_STATEMENT, DESCRIBE_PORTAL, EXECUTE, CLOSE, CLOSE_FAKE,
+        CLOSE_SILENT, SYNC, QUERY, FUNCTION_CALL
+    }
+
+    private static final ByteBuf PARSE_COMPLETE = Unpooled.unreleasableBuffer(
+            Unpooled.directBuffer(5).writeByte('1').writeInt(4)).asReadOnly();
+    private static final ByteBuf CLOSE_COMPLETE = Unpooled.unreleasableBuffer(
+            Unpooled.directBuffer(5).writeByte('3').writeInt(4)).asReadOnly();
+
+    private final ArrayDeque<Kind> pending = new ArrayDeque<>();
+    /** Server-side names of the PARSE and PARSE_SILENT entries, in order: forgotten if their Parse fails. */
+    private final ArrayDeque<String> parses = new ArrayDeque<>();
+
+    public void add(Kind kind) {
+        pending.addLast(kind);
+    }
+
+    public void addParse(Kind kind, String serverName) {
+        pending.addLast(kind);
+        parses.addLast(serverName);
+    }
+
+    public boolean isEmpty() {
+        return pending.isEmpty();
+    }
+
+    public int size() {
+        return pending.size();
+    }
+
+    /**
+     * Accounts for one message from the server.
+     *
+     * @return true when the message answers a request the pooler made itself and must not reach the client
+     */
+    public boolean onServerMessage(byte type, ServerStatements statements) {
+        Kind head = pending.peekFirst();
+        if (head == null) {
+            return false;
+        }
+        switch (type) {
+            case '1' -> {
+                if (head == Kind.PARSE || head == Kind.PARSE_SILENT) {
+                    pending.pollFirst();
+                    parses.pollFirst();
+                    return head == Kind.PARSE_SILENT;
+                }
+            }
+            case '2' -> popIf(head, Kind.BIND);
+            case 'T', 'n' -> {
+                if (head == Kind.DESCRIBE_STATEMENT || head == Kind.DESCRIBE_PORTAL) {
+                    pending.pollFirst();
+                }
+            }
+            case 'C', 's', 'I' -> popIf(head, Kind.EXECUTE);
+            case '3' -> {
+                if (head == Kind.CLOSE || head == Kind.CLOSE_SILENT) {
+                    pending.pollFirst();
+                    return head == Kind.CLOSE_SILENT;
+                }
+            }
+            case 'E' -> {
+                if (head != Kind.QUERY && head != Kind.FUNCTION_CALL) {
+                    skipToSync(statements);
+                }
+            }
+            case 'Z' -> {
+                while (!pending.isEmpty()) {
+                    Kind kind = pending.pollFirst();
+                    if (kind == Kind.PARSE || kind == Kind.PARSE_SILENT) {
+                        parses.pollFirst();
+                    }
+                    if (kind == Kind.SYNC || kind == Kind.QUERY || kind == Kind.FUNCTION_CALL) {
+                        break;
+                    }
+                }
+            }
+            default -> {
+            }
+        }
+        return false;
+    }
+
+    /** An error in an extended batch: nothing answers the requests up to the next Sync. */
+    private void skipToSync(ServerStatements statements) {
+        while (!pending.isEmpty() && pending.peekFirst() != Kind.SYNC) {
+            Kind kind = pending.pollFirst();
+            if (kind == Kind.PARSE || kind == Kind.PARSE_SILENT) {
+                statements.remove(parses.pollFirst());      // not prepared after all
+            }
+        }
+    }
+
+    private void popIf(Kind head, Kind expected) {
+        if (head == expected) {
+            pending.pollFirst();
+        }
+    }
+
+    /** Writes the answers the pooler owes itself at the head of the queue (ParseComplete, CloseComplete). */
+    public boolean drainFakes(Channel client) {
+        boolean wrote = false;
+        while (true) {
+            Kind head = pending.peekFirst();
+            if (head == Kind.PARSE_FAKE) {
+                client.write(PARSE_COMPLETE.duplicate(), client.voidPromise());
+            } else if (head == Kind.CLOSE_FAKE) {
+                client.write(CLOSE_COMPLETE.duplicate(), client.voidPromise());
+            } else {
+                return wrote;
+            }
+            pending.pollFirst();
+            wrote = true;
+        }
+    }
+
+    public void clear() {
+        pending.clear();
+        parses.clear();
+    }
+}

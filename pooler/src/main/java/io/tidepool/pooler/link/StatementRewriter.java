@@ -1,0 +1,213 @@
+package io.tidepool.pooler.link;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.util.ReferenceCountUtil;
+import io.tidepool.pooler.link.RequestTracker.Kind;
+import io.tidepool.wire.Frame;
+import io.tidepool.wire.FramePart;
+import io.tidepool.wire.ProtocolException;
+import io.tidepool.wire.WireUnit;
+import io.tidepool.wire.buf.CStrings;
+import io.tidepool.wire.buf.LengthPrefix;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Keeps one client's named prepared statements working across server connections (transaction and statement
+ * pooling; PgBouncer 1.21's prepared-statement support, same key and meaning).
+ *
+ * <p>The client's statements (name, query, parameter types) live here, not on any server. A Parse is sent to the
+ * server under the statement's {@link StatementDef#serverName()} only if that connection lacks it, and otherwise
+ * answered by the pooler; Bind and Describe are rewritten to the server-side name, preparing the statement first
+ * where the current connection lacks it; Close of a statement is answered by the pooler (the server-side statement
+ * stays for other clients and is evicted by the LRU). Unnamed statements and portals pass through untouched: they
+ * never outlive the batch that uses them, and a link never ends inside a batch.
+ *
+ * <p>Only the names are decoded; Bind parameters are forwarded as retained slices. Event-loop confined.
+ */
+public final class StatementRewriter {
+    /** Names longer than this are refused; PostgreSQL truncates identifiers to 63 bytes anyway. */
+    static final int MAX_NAME = 512;
+
+    private final Map<String, StatementDef> statements = new HashMap<>();
+
+    /** Forwards one client message to {@code server}; takes ownership of {@code unit}. */
+    public void forward(WireUnit unit, LinkedServer server, Channel client) {
+        RequestTracker tracker = server.tracker();
+        if (unit instanceof FramePart part) {
+            if (part.first()) {
+                if (part.type() == 'B') {
+                    bind(part.bytes(), part.messageLength(), part, server, client.alloc());
+                    return;
+                }
+                track(part.type(), tracker);
+            }
+            server.send(part);
+            return;
+        }
+        Frame frame = (Frame) unit;
+        switch (frame.type()) {
+            case 'P' -> parse(frame, server, client.alloc());
+            case 'B' -> bind(frame.bytes(), frame.length(), frame, server, client.alloc());
+            case 'D' -> describe(frame, server, client.alloc());
+            case 'C' -> close(frame, server);
+            default -> {
+                track(frame.type(), tracker);
+                server.send(frame);
+            }
+        }
+        tracker.drainFakes(client);
+    }
+
+    private static void track(byte type, RequestTracker tracker) {
+        switch (type) {
+            case 'E' -> tracker.add(Kind.EXECUTE);
+            case 'S' -> tracker.add(Kind.SYNC);
+            case 'Q' -> tracker.add(Kind.QUERY);
+            case 'F' -> tracker.add(Kind.FUNCTION_CALL);
+            case 'B' -> tracker.add(Kind.BIND);
+            default -> {
+            }
+        }
+    }
+
+    private void parse(Frame frame, LinkedServer server, ByteBufAllocator alloc) {
+        try {
+            ByteBuf body = frame.body();
+            String name = CStrings.read(body, MAX_NAME, "Parse statement name");
+            if (name.isEmpty()) {
+                server.tracker().addParse(Kind.PARSE, "");
+                server.send(frame);
+                return;
+            }
+            String query = CStrings.read(body, "Parse query");
+            byte[] types = new byte[body.readableBytes()];
+            body.readBytes(types);
+            StatementDef def = StatementDef.of(query, types);
+            statements.put(name, def);
+            if (server.statements().contains(def.serverName())) {
+                server.tracker().add(Kind.PARSE_FAKE);
+            } else {
+                prepare(def, Kind.PARSE, server, alloc);
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    /** Sends a Parse of {@code def} under its server-side name, closing the least recently used one if full. */
+    private static void prepare(StatementDef def, Kind kind, LinkedServer server, ByteBufAllocator alloc) {
+        String evicted = server.statements().add(def.serverName(), server.maxPreparedStatements());
+        if (evicted != null) {
+            ByteBuf close = alloc.buffer(8 + evicted.length());
+            int at = LengthPrefix.begin(close, (byte) 'C');
+            close.writeByte('S');
+            CStrings.write(close, evicted);
+            LengthPrefix.end(close, at);
+            server.tracker().add(Kind.CLOSE_SILENT);
+            server.sendBuilt(close);
+        }
+        ByteBuf out = alloc.buffer(16 + def.serverName().length() + def.query().length() * 3 + def.parameterTypes().length);
+        int at = LengthPrefix.begin(out, (byte) 'P');
+        CStrings.write(out, def.serverName());
+        CStrings.write(out, def.query());
+        out.writeBytes(def.parameterTypes());
+        LengthPrefix.end(out, at);
+        server.tracker().addParse(kind, def.serverName());
+        server.sendBuilt(out);
+    }
+
+    private void ensurePrepared(StatementDef def, LinkedServer server, ByteBufAllocator alloc) {
+        if (!server.statements().contains(def.serverName())) {
+            prepare(def, Kind.PARSE_SILENT, server, alloc);
+        }
+    }
+
+    /**
+     * Bind: {@code portal\0 statement\0 rest}. Rewrites the statement name; the rest (parameters) is forwarded as a
+     * retained slice. {@code bytes} starts at the type byte; for a streamed Bind it is the first part.
+     */
+    private void bind(ByteBuf bytes, int declaredLength, WireUnit unit, LinkedServer server, ByteBufAllocator alloc) {
+        ByteBuf body = bytes.slice(bytes.readerIndex() + Frame.HEADER_LENGTH,
+                bytes.readableBytes() - Frame.HEADER_LENGTH);
+        int portalStart = body.readerIndex();
+        CStrings.skip(body, "Bind portal name");
+        int afterPortal = body.readerIndex();
+        String name = CStrings.read(body, MAX_NAME, "Bind statement name");
+        int restIndex = body.readerIndex();
+        StatementDef def = name.isEmpty() ? null : statements.get(name);
+        if (def == null) {
+            // Unnamed, or unknown to us: the server answers as PostgreSQL would ("does not exist").
+            server.tracker().add(Kind.BIND);
+            server.send(unit);
+            return;
+        }
+        ensurePrepared(def, server, alloc);
+        server.tracker().add(Kind.BIND);
+        int nameDelta = CStrings.encodedLength(def.serverName()) - (restIndex - afterPortal);
+        ByteBuf head = alloc.buffer(Frame.HEADER_LENGTH + (afterPortal - portalStart) + def.serverName().length() + 1);
+        head.writeByte('B').writeInt(declaredLength + nameDelta);
+        head.writeBytes(body, portalStart, afterPortal - portalStart);
+        CStrings.write(head, def.serverName());
+        server.sendBuilt(head);
+        server.sendBuilt(body.retainedSlice(restIndex, body.writerIndex() - restIndex));
+        ReferenceCountUtil.release(unit.content());
+    }
+
+    private void describe(Frame frame, LinkedServer server, ByteBufAllocator alloc) {
+        ByteBuf body = frame.body();
+        if (!body.isReadable()) {
+            frame.release();
+            throw new ProtocolException("Describe: empty body");
+        }
+        byte kind = body.readByte();
+        String name = CStrings.read(body, MAX_NAME, "Describe name");
+        StatementDef def = kind == 'S' && !name.isEmpty() ? statements.get(name) : null;
+        if (def == null) {
+            server.tracker().add(kind == 'S' ? Kind.DESCRIBE_STATEMENT : Kind.DESCRIBE_PORTAL);
+            server.send(frame);
+            return;
+        }
+        frame.release();
+        ensurePrepared(def, server, alloc);
+        ByteBuf out = alloc.buffer(8 + def.serverName().length());
+        int at = LengthPrefix.begin(out, (byte) 'D');
+        out.writeByte('S');
+        CStrings.write(out, def.serverName());
+        LengthPrefix.end(out, at);
+        server.tracker().add(Kind.DESCRIBE_STATEMENT);
+        server.sendBuilt(out);
+    }
+
+    private void close(Frame frame, LinkedServer server) {
+        ByteBuf body = frame.body();
+        if (!body.isReadable()) {
+            frame.release();
+            throw new ProtocolException("Close: empty body");
+        }
+        byte kind = body.readByte();
+        String name = CStrings.read(body, MAX_NAME, "Close name");
+        if (kind == 'S' && !name.isEmpty()) {
+            // Closing a statement only forgets the client's name; PostgreSQL answers CloseComplete even for names
+            // that do not exist, and so do we.
+            statements.remove(name);
+            frame.release();
+            server.tracker().add(Kind.CLOSE_FAKE);
+            return;
+        }
+        server.tracker().add(Kind.CLOSE);
+        server.send(frame);
+    }
+
+    /** The client ran DEALLOCATE ALL or DISCARD ALL: its statements are gone, as on PostgreSQL. */
+    public void forgetAll() {
+        statements.clear();
+    }
+
+    public int size() {
+        return statements.size();
+    }
+}

@@ -1,0 +1,5 @@
+/** Self-test of the leak detection that testkit installs for every test run. */
+@NullMarked
+package io.tidepool.wire.leak;
+
+import org.jspecify.annotations.NullMarked;
