@@ -68,7 +68,7 @@ final class ConfigResolver implements PoolManager.Resolver {
                 config.maxUserConnectionsFor(user),
                 s.get(Keys.SERVER_RESET_QUERY),
                 s.get(Keys.SERVER_RESET_QUERY_ALWAYS),
-                s.get(Keys.SERVER_CHECK_QUERY),
+                checkQuery(s.get(Keys.SERVER_CHECK_QUERY)),
                 s.get(Keys.SERVER_CHECK_DELAY),
                 config.serverLifetimeFor(entry),
                 s.get(Keys.SERVER_IDLE_TIMEOUT),
@@ -84,6 +84,15 @@ final class ConfigResolver implements PoolManager.Resolver {
                 s.get(Keys.CANCEL_WAIT_TIMEOUT),
                 entry.connectQuery() == null ? "" : entry.connectQuery(),
                 s.get(Keys.MAX_PREPARED_STATEMENTS));
+    }
+
+    /**
+     * PgBouncer's {@code <empty>} is a marker for "send an empty query", not SQL: sent verbatim it is a syntax error
+     * that failed every checked link (and every login needing a parameter sync on a server idle longer than
+     * server_check_delay). The pools run an empty query string for it.
+     */
+    private static String checkQuery(String configured) {
+        return configured.equals("<empty>") ? "" : configured;
     }
 
     private static void putIfSet(Map<String, String> map, String key, @Nullable String value) {

@@ -169,6 +169,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (state != ClientState.CLOSING && state != ClientState.CLOSED) {
+            if (!loggedIn) {
+                // finish() logs logged-in clients only; a client that leaves mid-login gets its line here (PgBouncer
+                // logs "client unexpected eof" for it), so truncated or abandoned startups are visible.
+                log.info("{} closing because: client closed the connection during login (age={}s)", this,
+                        (System.nanoTime() - connectedNanos) / 1_000_000_000L);
+            }
             moveTo(ClientState.CLOSING, "client closed the connection");
         }
         finish("client closed the connection");
@@ -214,8 +220,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             log.info("{} login attempt: db={} user={}", this, request.database(), request.user());
         }
         if (request.negotiateVersion()) {
-            // PostgreSQL's answer to a newer minor version or unknown _pq_ options: once, before authentication.
-            write(new NegotiateProtocolVersion(0, request.unsupportedOptions()));
+            // PostgreSQL's answer to a newer minor version or unknown _pq_ options: once, before authentication. The
+            // first word is the whole version code (PostgreSQL 15 sends 00 03 00 00; libpq 18 rejects a value below
+            // 3.0 as "server requested downgrade to pre-3.0 protocol version").
+            write(new NegotiateProtocolVersion(io.tidepool.wire.StartupCode.PROTOCOL_3_0,
+                    request.unsupportedOptions()));
         }
         authenticate(request);
     }
