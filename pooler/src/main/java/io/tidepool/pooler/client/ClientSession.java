@@ -71,6 +71,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private @Nullable BackendKeyData cancelKey;
     private @Nullable PasswordExchange passwordExchange;
     private @Nullable StatementRewriter rewriter;
+    /** Parse/Close answered locally since the last Sync: a Sync then needs no server either. */
+    private boolean answeredLocally;
     private @Nullable ScheduledFuture<?> loginTimeout;
     private boolean pendingFlush;
     private boolean loggedIn;
@@ -133,7 +135,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void onWireUnit(WireUnit unit) {
         switch (state) {
             case LINKED -> forwardToServer(unit);
-            case WAITING_FOR_SERVER, IDLE -> hold(unit);
+            case IDLE -> {
+                if (!answerLocally(unit)) {
+                    hold(unit);
+                }
+            }
+            case WAITING_FOR_SERVER -> hold(unit);
             case AUTHENTICATING -> onPasswordMessage(unit);
             case CLOSING, CLOSED -> ReferenceCountUtil.release(unit.content());
             case STARTUP, TLS_HANDSHAKE -> {
@@ -506,7 +513,55 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         pendingFlush = true;
     }
 
+    /**
+     * Between transactions, what needs no server is answered here: a Parse of a statement the pool knows, a Close
+     * of a statement, and the Sync or Flush after them (ReadyForQuery idle: the client is in no transaction).
+     */
+    private boolean answerLocally(WireUnit unit) {
+        StatementRewriter r = rewriter;
+        if (r == null || !held.isEmpty() || !(unit instanceof io.tidepool.wire.Frame frame)) {
+            return false;
+        }
+        switch (frame.type()) {
+            case 'P' -> {
+                if (!r.parseLocally(frame, pool().group().knownStatements())) {
+                    return false;
+                }
+                channel().write(PARSE_COMPLETE.duplicate(), channel().voidPromise());
+                answeredLocally = true;
+            }
+            case 'C' -> {
+                if (!r.closeLocally(frame)) {
+                    return false;
+                }
+                channel().write(CLOSE_COMPLETE.duplicate(), channel().voidPromise());
+                answeredLocally = true;
+            }
+            case 'S', 'H' -> {
+                if (!answeredLocally) {
+                    return false;
+                }
+                frame.release();
+                if (frame.type() == 'S') {
+                    write(ReadyForQuery.IDLE);
+                    answeredLocally = false;
+                }
+                channel().flush();
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final ByteBuf PARSE_COMPLETE = io.netty.buffer.Unpooled.unreleasableBuffer(
+            io.netty.buffer.Unpooled.directBuffer(5).writeByte('1').writeInt(4)).asReadOnly();
+    private static final ByteBuf CLOSE_COMPLETE = io.netty.buffer.Unpooled.unreleasableBuffer(
+            io.netty.buffer.Unpooled.directBuffer(5).writeByte('3').writeInt(4)).asReadOnly();
+
     private void hold(WireUnit unit) {
+        answeredLocally = false;
         held.addLast(unit);
         // Bounded: stop reading until a server is linked; what is held is at most one read's worth.
         channel().config().setAutoRead(false);

@@ -64,7 +64,7 @@ public final class RequestTracker {
             case '1' -> {
                 if (head == Kind.PARSE || head == Kind.PARSE_SILENT) {
                     pending.pollFirst();
-                    parses.pollFirst();
+                    statements.confirmed(parses.pollFirst());
                     return head == Kind.PARSE_SILENT;
                 }
             }

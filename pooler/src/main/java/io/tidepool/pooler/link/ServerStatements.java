@@ -12,6 +12,18 @@ import java.util.LinkedHashMap;
  */
 public final class ServerStatements {
     private final LinkedHashMap<String, Boolean> prepared = new LinkedHashMap<>(16, 0.75f, true);
+    private final KnownStatements known;
+
+    public ServerStatements(KnownStatements known) {
+        this.known = known;
+    }
+
+    /** The server confirmed a Parse (ParseComplete): the statement is valid SQL for this pool. */
+    void confirmed(String serverName) {
+        if (!serverName.isEmpty()) {
+            known.add(serverName);
+        }
+    }
 
     public boolean contains(String serverName) {
         return prepared.get(serverName) != null;   // get() refreshes the LRU order

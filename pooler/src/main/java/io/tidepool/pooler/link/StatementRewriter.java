@@ -202,6 +202,44 @@ public final class StatementRewriter {
         server.send(frame);
     }
 
+    /**
+     * Outside a transaction, a Parse of a statement the pool already knows to be valid is answered by the pooler
+     * (see {@link KnownStatements}). Returns false, consuming nothing, when a server is needed.
+     */
+    public boolean parseLocally(Frame frame, KnownStatements known) {
+        ByteBuf body = frame.body();
+        String name = CStrings.read(body, MAX_NAME, "Parse statement name");
+        if (name.isEmpty()) {
+            return false;
+        }
+        String query = CStrings.read(body, "Parse query");
+        byte[] types = new byte[body.readableBytes()];
+        body.readBytes(types);
+        StatementDef def = StatementDef.of(query, types);
+        if (!known.contains(def.serverName())) {
+            return false;
+        }
+        statements.put(name, def);
+        frame.release();
+        return true;
+    }
+
+    /** Close of a statement outside a transaction: only the client's name is forgotten. */
+    public boolean closeLocally(Frame frame) {
+        ByteBuf body = frame.body();
+        if (body.readableBytes() < 2 || body.getByte(body.readerIndex()) != 'S') {
+            return false;
+        }
+        body.skipBytes(1);
+        String name = CStrings.read(body, MAX_NAME, "Close name");
+        if (name.isEmpty()) {
+            return false;
+        }
+        statements.remove(name);
+        frame.release();
+        return true;
+    }
+
     /** The client ran DEALLOCATE ALL or DISCARD ALL: its statements are gone, as on PostgreSQL. */
     public void forgetAll() {
         statements.clear();

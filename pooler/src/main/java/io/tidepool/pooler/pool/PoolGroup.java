@@ -27,6 +27,7 @@ public final class PoolGroup {
     private volatile PoolSettings settings;
     private volatile ServerTarget target;
     private volatile @Nullable Pool home;
+    private final io.tidepool.pooler.link.KnownStatements knownStatements = new io.tidepool.pooler.link.KnownStatements();
 
     public PoolGroup(PoolKey key, GlobalLimits limits, ServerConnector connector, PoolSettings settings,
                      ServerTarget target) {
@@ -39,6 +40,11 @@ public final class PoolGroup {
 
     public PoolKey key() {
         return key;
+    }
+
+    /** Statements some server of this group has accepted. */
+    public io.tidepool.pooler.link.KnownStatements knownStatements() {
+        return knownStatements;
     }
 
     public ServerConnector connector() {

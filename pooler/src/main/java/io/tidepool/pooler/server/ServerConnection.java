@@ -61,7 +61,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private final ServerLogin login;
     private final ServerParameters parameters = new ServerParameters();
     private final RequestTracker tracker = new RequestTracker();
-    private final ServerStatements statements = new ServerStatements();
+    private final ServerStatements statements;
     private final long createdNanos = System.nanoTime();
     private @Nullable Channel channel;
     private ServerState state = ServerState.CONNECTING;
@@ -72,7 +72,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private @Nullable ScheduledFuture<?> loginTimeout;
     private int outstanding;
     private TransactionStatus transactionStatus = TransactionStatus.IDLE;
-    private boolean pendingFlush;
+    private @Nullable Channel flushTarget;
     private boolean dying;
     private int cancelsInFlight;
     private long idleSinceNanos = createdNanos;
@@ -82,6 +82,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         this.pool = pool;
         this.target = pool.target();
         this.login = new ServerLogin(target, pool.group().scramPassThrough());
+        this.statements = new ServerStatements(pool.group().knownStatements());
     }
 
     /** Opens a new server connection for {@code pool}; it reports to the pool when it is idle or closed. */
@@ -162,12 +163,11 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (pendingFlush) {
-            pendingFlush = false;
-            ClientSession c = client;
-            if (c != null) {
-                c.channel().flush();
-            }
+        Channel target = flushTarget;
+        if (target != null) {
+            // The client written to in this read batch, even if the link ended in the middle of it.
+            flushTarget = null;
+            target.flush();
         }
     }
 
@@ -403,7 +403,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                     outstanding = Math.max(0, outstanding - 1);
                     transactionStatus = TransactionStatus.of(frame.bytes().getByte(frame.bytes().readerIndex() + 5));
                     c.channel().write(frame.bytes(), c.channel().voidPromise());
-                    pendingFlush = true;
+                    flushTarget = c.channel();
                     tracker.drainFakes(c.channel());
                     c.readyForQuery(transactionStatus, outstanding, tracker.isEmpty());
                     return;
@@ -427,7 +427,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             forgetStatementsOnDeallocateAll((Frame) unit, c);
         }
         c.channel().write(unit.content(), c.channel().voidPromise());
-        pendingFlush = true;
+        flushTarget = c.channel();
         if (!tracker.isEmpty()) {
             tracker.drainFakes(c.channel());
         }
