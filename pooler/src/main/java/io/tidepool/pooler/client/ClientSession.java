@@ -212,7 +212,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             startup = null;                                 // not counted: finish() must not release the slot
             throw new ProtocolException(SqlState.TOO_MANY_CONNECTIONS, "no more connections allowed (max_client_conn)");
         }
-        PoolGroup group = context.pools().groupFor(request.database(), request.user());
+        PoolGroup group = context.pools().groupFor(request.database(), request.user(), context.readOnlyListener());
         if (group == null) {
             throw new ProtocolException(SqlState.INVALID_CATALOG_NAME, "no such database: " + request.database());
         }
