@@ -24,7 +24,7 @@ fuzz: build
 	JAZZER_FUZZ=1 $(MVN) -pl wire-protocol,auth,ha-vip test -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false
 
 demo: build
-	scripts/demo.sh
+	@scripts/demo.sh || [[ $$? -eq 130 ]]   # 130: stopped with Ctrl-C, as intended
 
 perf: build test-deps
 	perf/run-pgbench-side-by-side.sh
