@@ -100,7 +100,11 @@ final class PgbenchRunner {
         return trimmed.length() <= 200 ? trimmed : trimmed.substring(0, 200) + "...";
     }
 
-    private static void delete(Path root) {
+    /** Deletes {@code root} and everything below it; a missing directory is fine. */
+    static void delete(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
         try (Stream<Path> all = Files.walk(root)) {
             for (Path path : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
                 Files.deleteIfExists(path);

@@ -93,6 +93,16 @@ record Plan(List<String> modes, List<Workload> workloads, List<String> protocols
         return clients.stream().mapToInt(Integer::intValue).max().orElseThrow();
     }
 
+    /** One line for the report header. */
+    String describe() {
+        return "modes=" + String.join(",", modes) + " workloads="
+                + String.join(",", workloads.stream().map(Workload::label).toList()) + " protocols="
+                + String.join(",", protocols) + " clients=" + clients.toString().replace(" ", "") + " targets="
+                + String.join(",", targets.stream().map(Target::label).toList()) + " duration=" + durationSeconds
+                + "s threads=" + threads + " scale=" + scale + " pool_size=" + poolSize + " (session: "
+                + sessionPoolSize() + ") warmup=" + warmupSeconds + "s max_connections=" + maxConnections();
+    }
+
     /** Parses a comma-separated list. */
     static <T> List<T> list(String text, Function<String, T> parse) {
         return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(parse).toList();

@@ -66,7 +66,7 @@ public final class SideBySide implements Callable<Integer> {
     Path launcher = Path.of("bin/tidepool");
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new SideBySide()).execute(args));
+        System.exit(new CommandLine(new SideBySide()).setOverwrittenOptionsAllowed(true).execute(args));
     }
 
     @Override
@@ -76,8 +76,10 @@ public final class SideBySide implements Callable<Integer> {
                 + " CPUs, load average " + loadAverage());
         System.out.println("# " + firstLine(Pgbench.run(PgTarget.of("127.0.0.1", 1, "x", "x"), "--version").stdout())
                 + "; " + BouncerVersion.get() + "; Tidepool " + launcher.toAbsolutePath().normalize());
-        System.out.println("# " + plan);
+        System.out.println("# plan: " + plan.describe());
         Path scratch = Files.createTempDirectory("tidepool-perf-logs-");
+        Thread cleanup = new Thread(() -> PgbenchRunner.delete(scratch), "tidepool-perf-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);      // Ctrl-C: the test kit's fixtures have their own hooks
         List<ResultTable> tables = new ArrayList<>();
         try (PostgresCluster cluster = PostgresCluster.builder().maxConnections(plan.maxConnections())
                 .setting("shared_buffers", "256MB").start()) {
@@ -95,7 +97,8 @@ public final class SideBySide implements Callable<Integer> {
                 tables.add(new ModeRun(plan, mode, primary, runner, directResults).run());
             }
         } finally {
-            Files.deleteIfExists(scratch);
+            PgbenchRunner.delete(scratch);
+            Runtime.getRuntime().removeShutdownHook(cleanup);
         }
         System.out.println();
         System.out.println("# Summary (load average at the end: " + loadAverage() + ")");

@@ -27,11 +27,16 @@ final class TidepoolInstance implements Pooler {
     private final Path directory;
     private final int port;
     private final ExternalProcess process;
+    private final Thread shutdownHook;
+    private boolean closed;
 
     private TidepoolInstance(Path directory, int port, ExternalProcess process) {
         this.directory = directory;
         this.port = port;
         this.process = process;
+        // Ctrl-C on the harness: the JVM exits without running finally blocks; Tidepool must not outlive it.
+        this.shutdownHook = new Thread(this::close, "tidepool-perf-stop-tidepool");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Writes the ini, starts {@code launcher run ini} and waits until {@code setup.database()} answers through it. */
@@ -91,8 +96,18 @@ final class TidepoolInstance implements Pooler {
         return process.outputTail(lines);
     }
 
+    /** Stops Tidepool (SIGTERM, SIGKILL after 5 s) and deletes its directory. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down and this is the hook itself
+        }
         process.close();
         try (Stream<Path> all = Files.walk(directory)) {
             for (Path path : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
