@@ -42,7 +42,8 @@ record Plan(List<String> modes, List<Workload> workloads, List<String> protocols
             require(MODES.contains(mode), "mode: \"" + mode + "\" (expected: one of " + MODES + ")");
         }
         for (String protocol : protocols) {
-            require(PROTOCOLS.contains(protocol), "protocol: \"" + protocol + "\" (expected: one of " + PROTOCOLS + ")");
+            require(PROTOCOLS.contains(protocol),
+                    "protocol: \"" + protocol + "\" (expected: one of " + PROTOCOLS + ")");
         }
         for (int count : clients) {
             require(count >= 1, "clients: " + count + " (expected: >= 1)");

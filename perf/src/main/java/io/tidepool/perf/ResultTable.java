@@ -91,19 +91,26 @@ final class ResultTable {
                 cells.add(number(m.averageMs(), 3));
                 cells.add(number(m.p99Ms(), 3));
             }
-            case Outcome.Skipped s -> {
-                notes.add(where + ": not run: " + s.reason());
-                cells.addAll(List.of("n/a[" + notes.size() + "]", "", ""));
-            }
-            case Outcome.Failed f -> {
-                notes.add(where + ": " + f.reason());
-                cells.addAll(List.of("ERR[" + notes.size() + "]", "", ""));
-            }
+            // One footnote per distinct reason: a pooler that cannot run a mode would otherwise fill a page.
+            case Outcome.Skipped s -> cells.addAll(List.of("n/a[" + note(notes, target.label() + ": " + s.reason())
+                    + "]", "", ""));
+            case Outcome.Failed f -> cells.addAll(List.of("ERR[" + note(notes, where + ": " + f.reason()) + "]",
+                    "", ""));
         }
         if (pooler) {
             cells.add(outcome instanceof Outcome.Measured m ? number(m.cpuUsPerTx(), 1) : "");
         }
         return cells;
+    }
+
+    /** The 1-based number of {@code text} among the footnotes, adding it if new. */
+    private static int note(List<String> notes, String text) {
+        int index = notes.indexOf(text);
+        if (index < 0) {
+            notes.add(text);
+            return notes.size();
+        }
+        return index + 1;
     }
 
     private static String ratio(double numerator, double denominator) {

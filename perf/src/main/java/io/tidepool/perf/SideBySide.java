@@ -38,7 +38,8 @@ import picocli.CommandLine.Option;
 public final class SideBySide implements Callable<Integer> {
     private static final String DATABASE = "bench";
 
-    @Option(names = "--preset", defaultValue = "issue2", description = "issue2 | quick | full (default: ${DEFAULT-VALUE})")
+    @Option(names = "--preset", defaultValue = "issue2",
+            description = "issue2 | quick | full (default: ${DEFAULT-VALUE})")
     String preset = "issue2";
     @Option(names = "--modes", description = "pool modes, comma-separated: session,transaction,statement")
     @Nullable String modes;
@@ -62,7 +63,8 @@ public final class SideBySide implements Callable<Integer> {
     @Nullable Integer warmup;
     @Option(names = "--direct-max-clients", description = "above this many clients, direct is n/a")
     @Nullable Integer directMaxClients;
-    @Option(names = "--launcher", defaultValue = "bin/tidepool", description = "Tidepool launcher (default: ${DEFAULT-VALUE})")
+    @Option(names = "--launcher", defaultValue = "bin/tidepool",
+            description = "Tidepool launcher (default: ${DEFAULT-VALUE})")
     Path launcher = Path.of("bin/tidepool");
 
     public static void main(String[] args) {
@@ -72,8 +74,8 @@ public final class SideBySide implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Plan plan = plan();
-        System.out.println("# Tidepool side-by-side, " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors()
-                + " CPUs, load average " + loadAverage());
+        System.out.println("# Tidepool side-by-side, " + Instant.now() + ", "
+                + Runtime.getRuntime().availableProcessors() + " CPUs, load average " + loadAverage());
         System.out.println("# " + firstLine(Pgbench.run(PgTarget.of("127.0.0.1", 1, "x", "x"), "--version").stdout())
                 + "; " + BouncerVersion.get() + "; Tidepool " + launcher.toAbsolutePath().normalize());
         System.out.println("# plan: " + plan.describe());
@@ -148,6 +150,8 @@ public final class SideBySide implements Callable<Integer> {
         private final Map<String, Outcome> directResults;
         private final Map<Target, Pooler> poolers = new EnumMap<>(Target.class);
         private final Map<Target, String> unavailable = new EnumMap<>(Target.class);
+        /** Footnotes of the rows printed so far, numbered as {@link ResultTable#print} will number them. */
+        private final List<String> notes = new ArrayList<>();
 
         ModeRun(Plan plan, String mode, PostgresNode primary, PgbenchRunner runner, Map<String, Outcome> direct) {
             this.plan = plan;
@@ -170,11 +174,14 @@ public final class SideBySide implements Callable<Integer> {
                 for (Workload workload : plan.workloads()) {
                     for (String protocol : plan.protocols()) {
                         for (int count : plan.clients()) {
-                            var row = new ResultTable.Row(workload, protocol, count, measure(workload, protocol, count));
+                            var row = new ResultTable.Row(workload, protocol, count,
+                                    measure(workload, protocol, count));
                             table.add(row);
-                            List<String> notes = new ArrayList<>();
+                            int printed = notes.size();
                             System.out.println(ResultTable.format(row, notes));
-                            notes.forEach(note -> System.out.println("    " + note));
+                            for (int i = printed; i < notes.size(); i++) {
+                                System.out.println("  [" + (i + 1) + "] " + notes.get(i));
+                            }
                         }
                     }
                 }
@@ -194,8 +201,10 @@ public final class SideBySide implements Callable<Integer> {
                             : TidepoolInstance.start(launcher, setup);
                     poolers.put(target, pooler);
                 } catch (RuntimeException e) {
-                    unavailable.put(target, "did not start in " + mode + " mode: " + firstLine(String.valueOf(
-                            e.getMessage())));
+                    String message = String.valueOf(e.getMessage());
+                    unavailable.put(target, "did not start in " + mode + " mode: " + firstLine(message));
+                    System.out.println("# " + target.label() + " did not start in " + mode + " mode:");
+                    message.lines().skip(1).forEach(line -> System.out.println("#   " + line));
                     continue;
                 }
                 if (!mode.equals("session")) {
@@ -283,7 +292,8 @@ public final class SideBySide implements Callable<Integer> {
                 String out = firstLine(ProcessRunner.of(binary, "--version").run().stdout());
                 var matcher = java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)").matcher(out);
                 cached = matcher.find()
-                        ? new BouncerVersion(out, Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2)))
+                        ? new BouncerVersion(out, Integer.parseInt(matcher.group(1)),
+                                Integer.parseInt(matcher.group(2)))
                         : new BouncerVersion(out.isEmpty() ? "PgBouncer (version unknown)" : out, 0, 0);
             }
             return cached;

@@ -4,6 +4,7 @@ import io.tidepool.testkit.ExternalProcess;
 import io.tidepool.testkit.PgTarget;
 import io.tidepool.testkit.PortAllocator;
 import io.tidepool.testkit.PostgresNode;
+import io.tidepool.testkit.ProcessResult;
 import io.tidepool.testkit.ProcessRunner;
 import io.tidepool.testkit.Psql;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.util.stream.Stream;
  */
 final class TidepoolInstance implements Pooler {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(15);
 
     private final Path directory;
     private final int port;
@@ -67,9 +69,17 @@ final class TidepoolInstance implements Pooler {
                 instance.close();
                 throw new IllegalStateException("tidepool exited with " + process.exitCode() + ":\n" + log);
             }
-            if (PortAllocator.isListening(port) && Psql.run(instance.target(setup.database()), "-Atc", "select 1")
-                    .succeeded()) {
-                return instance;
+            if (PortAllocator.isListening(port)) {
+                // One query must come back; a build whose pool mode hangs is reported, not waited on for minutes.
+                ProcessResult probe = Psql.run(instance.target(setup.database()), QUERY_TIMEOUT, "-Atc", "select 1");
+                if (probe.succeeded()) {
+                    return instance;
+                }
+                String log = process.outputTail(40);
+                instance.close();
+                throw new IllegalStateException("tidepool (pool_mode=" + setup.poolMode() + ") did not answer "
+                        + "'select 1' within " + QUERY_TIMEOUT.toSeconds() + " s: "
+                        + (probe.timedOut() ? "no reply" : probe.stderr().strip()) + "\n" + log);
             }
             if (System.nanoTime() - deadline > 0) {
                 String log = process.outputTail(40);
