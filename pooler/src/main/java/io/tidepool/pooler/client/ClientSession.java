@@ -94,7 +94,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (to == ClientState.WAITING_FOR_SERVER) {
             waitStartNanos = System.nanoTime();
         }
-        log.debug("{} {} -> {}: {}", this, from, to, reason);
+        if (log.isDebugEnabled()) {             // the hot path links and unlinks per transaction: no garbage
+            log.debug("{} {} -> {}: {}", this, from, to, reason);
+        }
     }
 
     @Override
@@ -399,7 +401,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void linked(ServerConnection s) {
         server = s;
         boolean wasLogin = !loggedIn;
-        moveTo(ClientState.LINKED, "linked to " + s);
+        moveTo(ClientState.LINKED, "linked to a server");
         if (!channel().isWritable()) {
             s.channel().config().setAutoRead(false);
         }

@@ -40,6 +40,7 @@ public final class Pool {
     private final Set<ClientSession> clients = new LinkedHashSet<>();
     private volatile int waitingCount;
     private volatile int idleCount;
+    private final Runnable serveWaitersTask = this::serveWaiters;
     private int opening;
     private long lastLoginFailureNanos;
     private @Nullable ErrorResponse lastLoginError;
@@ -197,7 +198,9 @@ public final class Pool {
         switch (to) {
             case IDLE -> {
                 idle.addFirst(server);
-                loop.execute(this::serveWaiters);
+                if (!waiting.isEmpty() || group.othersWaiting(this)) {
+                    loop.execute(serveWaitersTask);     // after the current transition has finished
+                }
             }
             case CLOSED -> servers.remove(server);
             default -> {

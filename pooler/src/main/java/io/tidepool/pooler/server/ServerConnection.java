@@ -93,7 +93,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                 new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(FrameDecoder.NAME, new FrameDecoder(Direction.BACKEND, Limits.DEFAULT));
+                        ch.pipeline().addLast(FrameDecoder.NAME, new FrameDecoder(Direction.BACKEND, Limits.DEFAULT, true));
                         ch.pipeline().addLast("server", server);
                     }
                 }).addListener((ChannelFutureListener) future -> {
@@ -119,7 +119,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         if (to == ServerState.IDLE) {
             idleSinceNanos = System.nanoTime();
         }
-        log.debug("{} {} -> {}: {}", this, from, to, reason);
+        if (log.isDebugEnabled()) {             // the hot path links and unlinks per transaction: no garbage
+            log.debug("{} {} -> {}: {}", this, from, to, reason);
+        }
         pool.track(this, from, to);
     }
 
@@ -353,7 +355,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private void linkNow(ClientSession c) {
         client = c;
         linkedSinceNanos = System.nanoTime();
-        moveTo(ServerState.LINKED, "linked to " + c);
+        moveTo(ServerState.LINKED, "linked to a client");
         c.linked(this);
     }
 
