@@ -53,6 +53,7 @@ public final class Tidepool {
     private final Listeners listeners;
     private final @org.jspecify.annotations.Nullable Listeners readOnlyListeners;
     private final io.tidepool.pooler.routing.RoutingService routing;
+    private final io.tidepool.vip.@org.jspecify.annotations.Nullable VrrpInstance vrrp;
 
     private Tidepool(Path configPath, Config config, int threads) throws Exception {
         this.configPath = configPath;
@@ -78,6 +79,10 @@ public final class Tidepool {
         readOnlyListeners = readOnlyPort == 0 ? null : Listeners.open(transport, boss, workers,
                 s.get(Keys.LISTEN_ADDR), readOnlyPort, "", s.get(Keys.LISTEN_BACKLOG), wireLimits,
                 () -> clientContext.readOnly());
+        // Last: the VIP comes here only once this instance accepts clients. Healthy = accepting, and a primary
+        // is known for every routed database (issue 6); failing only lowers the priority, never FAULT.
+        vrrp = VrrpSetup.start(config, () -> !shuttingDown && routing.monitors().values().stream()
+                .allMatch(monitor -> monitor.topology().primary().isPresent()));
         log.info("Tidepool {} started: transport={}, event loops={}, pool_mode={}, config={}", Version.get(),
                 transport.name(), threads, s.get(Keys.POOL_MODE).configName(), configPath);
     }
@@ -147,6 +152,9 @@ public final class Tidepool {
         }
         log.info("shutting down: no new connections; waiting up to {} s for running transactions",
                 grace.toSeconds());
+        if (vrrp != null) {
+            vrrp.close();                              // priority 0: the backup takes the VIP at once
+        }
         listeners.close();
         if (readOnlyListeners != null) {
             readOnlyListeners.close();
@@ -225,6 +233,11 @@ public final class Tidepool {
 
     public PoolManager pools() {
         return pools;
+    }
+
+    /** The VRRP speaker, when the configuration has a [vrrp] section. */
+    public io.tidepool.vip.@org.jspecify.annotations.Nullable VrrpInstance vrrp() {
+        return vrrp;
     }
 
     public io.tidepool.pooler.routing.RoutingService routing() {
