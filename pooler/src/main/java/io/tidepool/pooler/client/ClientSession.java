@@ -492,8 +492,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Reported parameters that describe the server, not the session (PGC_INTERNAL in PostgreSQL's guc_tables.c):
+     * no client can set them, so they are never replayed on another server. in_hot_standby changes when a standby is
+     * promoted under a linked client; replaying it made the next server fail with 55P02 "cannot be changed".
+     */
+    private static final java.util.Set<String> SERVER_STATE_PARAMETERS =
+            java.util.Set.of("in_hot_standby", "is_superuser", "server_version", "server_encoding", "integer_datetimes");
+
     /** The server reported a parameter change the client caused (SET): remember it for the next server. */
     public void parameterChanged(String name, String value) {
+        if (SERVER_STATE_PARAMETERS.contains(name)) {
+            return;
+        }
         if (wantedParameters.containsKey(name) || pool != null && pool.settings().poolMode() != PoolMode.SESSION) {
             wantedParameters.put(name, value);
         }

@@ -44,6 +44,7 @@ public final class Pool {
     private int opening;
     private long lastLoginFailureNanos;
     private @Nullable ErrorResponse lastLoginError;
+    private @Nullable ServerTarget lastLoginTarget;
     private @Nullable Map<String, String> welcome;
 
     Pool(PoolGroup group, EventLoop loop) {
@@ -119,7 +120,7 @@ public final class Pool {
             return;
         }
         ErrorResponse failure = recentLoginFailure();
-        if (failure != null) {
+        if (failure != null && !waitsForRole(failure)) {
             client.serverUnavailable(failure);
             return;
         }
@@ -214,6 +215,12 @@ public final class Pool {
         if (loginError != null) {
             lastLoginFailureNanos = System.nanoTime();
             lastLoginError = loginError;
+            lastLoginTarget = server.target();
+            if (waitsForRole(loginError)) {
+                // A routed host that cannot be reached is probably failing over: the role monitor re-checks it now
+                // (serverFailed) and the clients wait for the next primary, bounded by failover_wait_timeout.
+                return;
+            }
             // Nothing will serve the queue until server_login_retry has passed: tell the clients now, never hang them.
             List<ClientSession> failed = new ArrayList<>(waiting);
             waiting.clear();
@@ -224,16 +231,33 @@ public final class Pool {
         openForWaiters();
     }
 
+    /**
+     * The login failure that still blocks new server connections (server_login_retry), if any. It blocks only while
+     * the pool would connect to the same host again: once a routed pool's target moved on (a new primary), that host
+     * deserves its own try at once.
+     */
     private @Nullable ErrorResponse recentLoginFailure() {
         ErrorResponse error = lastLoginError;
         if (error == null) {
             return null;
         }
-        if (System.nanoTime() - lastLoginFailureNanos < settings().serverLoginRetry().toNanos()) {
+        if (System.nanoTime() - lastLoginFailureNanos < settings().serverLoginRetry().toNanos()
+                && (!waitsForRole(error) || java.util.Objects.equals(lastLoginTarget, group.targets().next()))) {
             return error;
         }
         lastLoginError = null;
+        lastLoginTarget = null;
         return null;
+    }
+
+    /**
+     * Whether clients keep waiting after this login failure instead of getting it: a routed pool (one with a
+     * failover_wait_timeout) whose host refused or dropped the connection (class 08) or is shutting down or starting
+     * up (57P03). Errors such as a wrong password are still relayed at once.
+     */
+    private boolean waitsForRole(ErrorResponse error) {
+        return group.targets().unavailableTimeout().isPositive()
+                && (error.code().startsWith("08") || error.code().equals("57P03"));
     }
 
     /** The configuration changed: a bigger pool may serve more waiters now. */
@@ -256,13 +280,13 @@ public final class Pool {
             }
         }
         long unavailable = group.targets().unavailableTimeout().toNanos();
-        if (unavailable > 0 && !waiting.isEmpty() && nextTarget() == null) {
+        if (unavailable > 0 && !waiting.isEmpty() && (nextTarget() == null || recentLoginFailure() != null)) {
             // Fail closed (promise P1): no usable host (no primary) within failover_wait_timeout.
             while (!waiting.isEmpty() && now - waiting.peekFirst().waitStartNanos() >= unavailable) {
                 ClientSession client = waiting.pollFirst();
                 waitingCount = waiting.size();
                 client.disconnect(SqlState.CONNECTION_FAILURE,
-                        "no server available for " + key() + " within failover_wait_timeout: no host has the required role");
+                        "no server available for " + key() + " within failover_wait_timeout: no reachable host has the required role");
             }
         }
         openForWaiters();
