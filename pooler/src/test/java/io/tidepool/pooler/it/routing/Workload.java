@@ -38,7 +38,7 @@ final class Workload implements AutoCloseable {
     private final PgTarget target;
     private final boolean writes;
     private final List<Thread> threads = new ArrayList<>();
-    private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
+    private final Map<Long, Long> acknowledged = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<long[]> successes = new ConcurrentLinkedQueue<>();
     private final Map<Integer, AtomicLong> byPort = new ConcurrentHashMap<>();
@@ -89,7 +89,7 @@ final class Workload implements AutoCloseable {
                         insert.setLong(1, id);
                         insert.setInt(2, thread);
                         insert.executeUpdate();
-                        acknowledged.add(id);
+                        acknowledged.put(id, System.nanoTime());
                     } else {
                         try (ResultSet rs = select.executeQuery("select inet_server_port()")) {
                             rs.next();
@@ -119,7 +119,18 @@ final class Workload implements AutoCloseable {
 
     /** Ids whose INSERT the pooler acknowledged. */
     Set<Long> acknowledged() {
-        return Set.copyOf(acknowledged);
+        return Set.copyOf(acknowledged.keySet());
+    }
+
+    /** Ids whose INSERT was acknowledged at or after {@code nanos} (System.nanoTime). */
+    Set<Long> acknowledgedSince(long nanos) {
+        Set<Long> ids = new java.util.HashSet<>();
+        acknowledged.forEach((id, at) -> {
+            if (at >= nanos) {
+                ids.add(id);
+            }
+        });
+        return ids;
     }
 
     List<Failure> failures() {
