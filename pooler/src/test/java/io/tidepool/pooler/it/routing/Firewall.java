@@ -39,8 +39,9 @@ final class Firewall implements AutoCloseable {
 
     private void cut(int port, List<String> target) {
         for (String direction : List.of("--dport", "--sport")) {
+            // Resets pass: the ones REJECT generates carry the port too and must reach the other side.
             List<String> rule = new ArrayList<>(List.of("-o", "lo", "-p", "tcp", direction, Integer.toString(port),
-                    "-m", "comment", "--comment", "tidepool-it"));
+                    "!", "--tcp-flags", "RST", "RST", "-m", "comment", "--comment", "tidepool-it"));
             rule.addAll(target);
             run("-I", rule);
             inserted.add(rule);
