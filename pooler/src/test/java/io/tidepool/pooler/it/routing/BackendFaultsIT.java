@@ -269,11 +269,11 @@ class BackendFaultsIT {
             try (ResultSet rs = s.executeQuery("select pg_xact_status('" + xid + "'::xid8)")) {
                 rs.next();
                 status = rs.getString(1);
-            } catch (SQLException e) {
+            } catch (SQLException lostXid) {
                 // With fsync and synchronous_commit off, the crash can lose the WAL that assigned the xid: after
                 // recovery it is "in the future" (22023), i.e. the transaction never happened.
-                assertThat(e.getMessage()).contains("is in the future");
-                status = "never happened (" + e.getMessage() + ")";
+                assertThat(lostXid.getMessage()).contains("is in the future");
+                status = "never happened (" + lostXid.getMessage() + ")";
             }
             try (ResultSet rs = s.executeQuery("select count(*) from c38")) {
                 rs.next();
