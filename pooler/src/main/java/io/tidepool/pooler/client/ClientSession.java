@@ -77,6 +77,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean pendingFlush;
     private boolean loggedIn;
     private long waitStartNanos;
+    private long lastReadNanos = System.nanoTime();
     private String peer = "?";
 
     public ClientSession(ClientContext context) {
@@ -154,6 +155,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        lastReadNanos = System.nanoTime();                  // once per read batch, for client_idle_timeout
         if (pendingFlush) {
             pendingFlush = false;
             ServerConnection s = server;
@@ -686,6 +688,30 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     public Map<String, String> wantedParameters() {
         return wantedParameters;
+    }
+
+    /**
+     * The janitor's per-client timeouts (PgBouncer's names): client_idle_timeout for a client with nothing running,
+     * idle_transaction_timeout for one sitting inside a transaction, query_timeout for a request that runs too long.
+     * Each ends the client; its server is closed if it is not idle (PgBouncer closes both as well), and the pooler
+     * never cancels a query on its own (promise P4: a COMMIT may be waiting for synchronous replication).
+     */
+    public void checkTimeouts(long now, io.tidepool.pooler.pool.PoolSettings settings) {
+        if (state == ClientState.CLOSING || state == ClientState.CLOSED || !loggedIn) {
+            return;
+        }
+        ServerConnection s = server;
+        long queryTimeout = settings.queryTimeout().toNanos();
+        long idleTransaction = settings.idleTransactionTimeout().toNanos();
+        long clientIdle = settings.clientIdleTimeout().toNanos();
+        if (s != null && queryTimeout > 0 && s.requestRunningNanos(now) >= queryTimeout) {
+            disconnect(SqlState.QUERY_CANCELED, "query_timeout");
+        } else if (s != null && idleTransaction > 0 && s.idleInTransactionNanos(now) >= idleTransaction) {
+            disconnect(SqlState.IDLE_IN_TRANSACTION_SESSION_TIMEOUT, "idle transaction timeout");
+        } else if (clientIdle > 0 && now - lastReadNanos >= clientIdle
+                && (s == null || s.requestRunningNanos(now) == 0 && s.idleInTransactionNanos(now) == 0)) {
+            disconnect(SqlState.IDLE_SESSION_TIMEOUT, "client_idle_timeout");
+        }
     }
 
     public long waitStartNanos() {

@@ -77,6 +77,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private int cancelsInFlight;
     private long idleSinceNanos = createdNanos;
     private long linkedSinceNanos;
+    private long requestStartNanos;
+    private long readyNanos;
 
     private ServerConnection(Pool pool, ServerTarget target) {
         this.pool = pool;
@@ -385,7 +387,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     public void send(WireUnit unit) {
         byte type = unit.type();
         if ((type == 'Q' || type == 'S' || type == 'F') && startsMessage(unit)) {
-            outstanding++;
+            if (outstanding++ == 0) {
+                requestStartNanos = System.nanoTime();      // query_timeout counts from the oldest request
+            }
         }
         channel().write(unit.content(), channel().voidPromise());
     }
@@ -410,6 +414,10 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                 case ReadyForQuery.TYPE -> {
                     outstanding = Math.max(0, outstanding - 1);
                     transactionStatus = TransactionStatus.of(frame.bytes().getByte(frame.bytes().readerIndex() + 5));
+                    readyNanos = System.nanoTime();
+                    if (outstanding > 0) {
+                        requestStartNanos = readyNanos;           // the next pipelined request is now running
+                    }
                     c.channel().write(frame.bytes(), c.channel().voidPromise());
                     flushTarget = c.channel();
                     tracker.drainFakes(c.channel());
@@ -611,6 +619,16 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     public boolean idleTooLong(long now) {
         long limit = pool.settings().serverIdleTimeout().toNanos();
         return state == ServerState.IDLE && limit > 0 && now - idleSinceNanos >= limit;
+    }
+
+    /** Nanoseconds the oldest outstanding request has been running (0 when none): query_timeout. */
+    public long requestRunningNanos(long now) {
+        return outstanding > 0 ? now - requestStartNanos : 0;
+    }
+
+    /** Nanoseconds idle inside a transaction (0 when not): idle_transaction_timeout. */
+    public long idleInTransactionNanos(long now) {
+        return outstanding == 0 && transactionStatus != TransactionStatus.IDLE ? now - readyNanos : 0;
     }
 
     public boolean livedTooLong(long now) {
