@@ -73,6 +73,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private @Nullable StatementRewriter rewriter;
     /** Parse/Close answered locally since the last Sync: a Sync then needs no server either. */
     private boolean answeredLocally;
+    private boolean warnedSessionState;
     private @Nullable ScheduledFuture<?> loginTimeout;
     private boolean pendingFlush;
     private boolean loggedIn;
@@ -479,6 +480,23 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             server = null;
             moveTo(ClientState.IDLE, "transaction done");
             s.unlink();
+        }
+    }
+
+    /**
+     * The client used session state that will not follow it to another server connection (transaction or statement
+     * mode): counted, logged once per client, and refused when session_state_policy = refuse.
+     */
+    public void usedSessionState(String feature) {
+        Pool p = pool();
+        p.group().countSessionStateUse();
+        if (p.settings().refuseSessionState()) {
+            disconnect(SqlState.FEATURE_NOT_SUPPORTED, feature + " is not supported in " + p.settings().poolMode()
+                    .configName() + " pooling mode (session_state_policy = refuse); use a session-mode pool");
+        } else if (!warnedSessionState) {
+            warnedSessionState = true;
+            log.warn("{} uses {} in {} pooling mode: that state stays on the server connection, not with the client",
+                    this, feature, p.settings().poolMode().configName());
         }
     }
 

@@ -61,6 +61,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private final ServerLogin login;
     private final ServerParameters parameters = new ServerParameters();
     private final RequestTracker tracker = new RequestTracker();
+    private final io.tidepool.pooler.link.SessionStateWatch sessionState = new io.tidepool.pooler.link.SessionStateWatch();
     private final ServerStatements statements;
     private final long createdNanos = System.nanoTime();
     private @Nullable Channel channel;
@@ -318,14 +319,15 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     public void link(ClientSession c) {
         var settings = pool.settings();
         long checkDelay = settings.serverCheckDelay().toNanos();
-        boolean check = checkDelay == 0 || System.nanoTime() - idleSinceNanos >= checkDelay;
+        String checkQuery = settings.serverCheckQuery();
+        boolean check = checkQuery != null && (checkDelay == 0 || System.nanoTime() - idleSinceNanos >= checkDelay);
         ParameterSync.Plan plan = ParameterSync.plan(c.wantedParameters(), parameters);
         if (!check && plan == null) {
             linkNow(c);
             return;
         }
-        String sql = (check ? settings.serverCheckQuery() : "")
-                + (plan == null ? "" : (check && !settings.serverCheckQuery().isEmpty() ? ";" : "") + plan.sql());
+        String sql = (check ? checkQuery : "")
+                + (plan == null ? "" : (check && !checkQuery.isEmpty() ? ";" : "") + plan.sql());
         moveTo(ServerState.CHECKING, check ? "server check" : "parameter sync");
         runInternal(sql, error -> {
             if (state == ServerState.CLOSED) {
@@ -428,6 +430,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                     ParameterStatus status = ParameterStatus.decode(frame.body());
                     parameters.reported(status.name(), status.value());
                     c.parameterChanged(status.name(), status.value());
+                    sessionState.parameterReported();
                     if (status.name().equals("in_hot_standby")) {
                         pool.group().targets().serverReported(target, status.name(), status.value());
                     }
@@ -444,6 +447,10 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         }
         if (unit.type() == 'C' && whole && c.tracksStatements()) {
             forgetStatementsOnDeallocateAll((Frame) unit, c);
+            String feature = sessionState.onCommandComplete(((Frame) unit).body(), transactionStatus);
+            if (feature != null) {
+                c.usedSessionState(feature);
+            }
         }
         c.channel().write(unit.content(), c.channel().voidPromise());
         flushTarget = c.channel();
