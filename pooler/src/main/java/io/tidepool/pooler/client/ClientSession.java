@@ -490,7 +490,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void usedSessionState(String feature) {
         Pool p = pool();
         p.group().countSessionStateUse();
-        if (p.settings().refuseSessionState()) {
+        if (p.settings().refuseSessionState() && io.tidepool.pooler.link.SessionStateWatch.isCertain(feature)) {
             disconnect(SqlState.FEATURE_NOT_SUPPORTED, feature + " is not supported in " + p.settings().poolMode()
                     .configName() + " pooling mode (session_state_policy = refuse); use a session-mode pool");
         } else if (!warnedSessionState) {

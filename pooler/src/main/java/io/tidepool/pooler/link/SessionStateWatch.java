@@ -19,7 +19,15 @@ public final class SessionStateWatch {
     private static final byte[] PREPARE = "PREPARE\0".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SET = "SET\0".getBytes(StandardCharsets.US_ASCII);
 
+    /** The SET heuristic's feature name; see {@link #isCertain}. */
+    public static final String UNREPORTED_SET = "SET of a parameter the server did not report back";
+
     private boolean reportedSinceLastCommand;
+
+    /** Whether the feature was certainly used (LISTEN, PREPARE), as opposed to the SET heuristic. */
+    public static boolean isCertain(String feature) {
+        return !feature.equals(UNREPORTED_SET);
+    }
 
     /** A ParameterStatus arrived: the SET it belongs to (if any) is replayable. */
     public void parameterReported() {
@@ -44,7 +52,9 @@ public final class SessionStateWatch {
             return "SQL PREPARE";
         }
         if (is(body, SET) && !reported && statusBefore == TransactionStatus.IDLE) {
-            return "SET of a parameter the server does not report";
+            // Also true of a SET to the value the parameter already had (the server reports only changes), so it
+            // is only ever a warning, never a reason to refuse the client.
+            return UNREPORTED_SET;
         }
         return null;
     }
