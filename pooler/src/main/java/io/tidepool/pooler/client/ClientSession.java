@@ -399,6 +399,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void linked(ServerConnection s) {
         server = s;
         boolean wasLogin = !loggedIn;
+        boolean loginOnly = wasLogin && held.isEmpty();
         moveTo(ClientState.LINKED, "linked to " + s);
         if (!channel().isWritable()) {
             s.channel().config().setAutoRead(false);
@@ -413,6 +414,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             channel().config().setAutoRead(true);
         }
         s.flush();
+        if (loginOnly) {
+            // The link only taught the pool its welcome: no request is running, so transaction and statement pooling
+            // end it now; otherwise a client that logs in and sits idle would pin the server until its first query.
+            readyForQuery(TransactionStatus.IDLE, s.outstanding(), s.tracker().isEmpty());
+        }
     }
 
     /**
