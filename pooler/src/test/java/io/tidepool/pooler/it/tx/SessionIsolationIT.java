@@ -64,7 +64,9 @@ class SessionIsolationIT {
      */
     @Test
     void firstClientOfAColdPoolDoesNotPinTheServerWhileIdle() {
-        try (RawClient idle = login(pooler, "app"); RawClient b = login(pooler, "app")) {
+        try (TxClients.Pair pair = TxClients.pair(pooler, "app")) {
+            RawClient idle = pair.a();
+            RawClient b = pair.b();
             assertThat(value(b, "SELECT 'b'")).isEqualTo("b");
             assertThat(value(idle, "SELECT 'a'")).isEqualTo("a");
         }
@@ -72,8 +74,10 @@ class SessionIsolationIT {
 
     @Test
     void trackedParametersStayWithTheClientThatSetThem() {
-        try (RawClient a = login(pooler, "app", "application_name", "client-a");
-                RawClient b = login(pooler, "app", "application_name", "client-b")) {
+        try (TxClients.Pair pair = TxClients.pair(pooler, "app", new String[] {"application_name", "client-a"},
+                new String[] {"application_name", "client-b"})) {
+            RawClient a = pair.a();
+            RawClient b = pair.b();
             Map<String, String> baseline = settings(b);
             value(a, "SET TimeZone = 'Pacific/Chatham'");
             value(a, "SET application_name = 'a-renamed'");
@@ -92,8 +96,10 @@ class SessionIsolationIT {
 
     @Test
     void searchPathFromTheStartupPacketIsReplayedPerClient() {
-        try (RawClient a = login(pooler, "app", "search_path", "evil, public");
-                RawClient b = login(pooler, "app")) {
+        try (TxClients.Pair pair = TxClients.pair(pooler, "app", new String[] {"search_path", "evil, public"},
+                new String[0])) {
+            RawClient a = pair.a();
+            RawClient b = pair.b();
             String baseline = value(b, "SELECT current_setting('search_path')");
             assertThat(value(a, "SELECT current_setting('search_path')")).isEqualTo("evil, public");
             assertThat(value(b, "SELECT current_setting('search_path')")).isEqualTo(baseline);
@@ -104,7 +110,9 @@ class SessionIsolationIT {
     /** Case 68, search_path part: PostgreSQL 15 does not report search_path, so a SET is invisible to the pooler. */
     @Test
     void case68SearchPathSetByOneClientNeverReachesAnother() {
-        try (RawClient a = login(pooler, "app"); RawClient b = login(pooler, "app")) {
+        try (TxClients.Pair pair = TxClients.pair(pooler, "app")) {
+            RawClient a = pair.a();
+            RawClient b = pair.b();
             String baseline = value(b, "SELECT current_setting('search_path')");
             value(a, "SET search_path = evil");
             assertThat(value(b, "SELECT current_setting('search_path')")).as("B's search_path after A's SET")
@@ -118,7 +126,9 @@ class SessionIsolationIT {
     /** Case 68: untracked parameters set outside a transaction (PgBouncer #396, PR #1567 read-only leak). */
     @Test
     void case68UntrackedSetsNeverReachAnotherClient() {
-        try (RawClient a = login(pooler, "app"); RawClient b = login(pooler, "app")) {
+        try (TxClients.Pair pair = TxClients.pair(pooler, "app")) {
+            RawClient a = pair.a();
+            RawClient b = pair.b();
             String timeout = value(b, "SELECT current_setting('statement_timeout')");
             String readOnly = value(b, "SELECT current_setting('default_transaction_read_only')");
             value(a, "SET statement_timeout = 1");
@@ -134,7 +144,9 @@ class SessionIsolationIT {
     /** Case 69: SET ROLE / SET SESSION AUTHORIZATION are the worst leak: privilege. */
     @Test
     void case69SetRoleNeverReachesAnotherClient() {
-        try (RawClient a = login(pooler, "app"); RawClient b = login(pooler, "app")) {
+        try (TxClients.Pair pair = TxClients.pair(pooler, "app")) {
+            RawClient a = pair.a();
+            RawClient b = pair.b();
             assertThat(value(b, "SELECT current_user || ' ' || session_user")).isEqualTo("postgres postgres");
             value(a, "SET ROLE it_tx_low");
             assertThat(value(b, "SELECT current_user || ' ' || session_user")).as("B after A's SET ROLE")
@@ -149,8 +161,11 @@ class SessionIsolationIT {
     /** Case 70: A leaves session objects behind and disconnects; B must see none of them. */
     @Test
     void case70SessionObjectsOfADisconnectedClientNeverReachAnother() {
-        try (RawClient b = login(pooler, "app")) {
-            try (RawClient a = login(pooler, "app")) {
+        try (TxClients.Pair pair = TxClients.pair(pooler, "app")) {
+            RawClient b = pair.b();
+            try (RawClient a = pair.a()) {
+                assertThat(value(a, "SELECT pg_backend_pid()")).as("A and B share the backend")
+                        .isEqualTo(value(b, "SELECT pg_backend_pid()"));
                 value(a, "CREATE TEMP TABLE a_tmp(i int)");
                 value(a, "BEGIN; DECLARE a_cur CURSOR WITH HOLD FOR SELECT 1; COMMIT");
                 value(a, "LISTEN a_channel");
