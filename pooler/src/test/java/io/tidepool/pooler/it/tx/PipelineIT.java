@@ -14,7 +14,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 
 import static io.tidepool.pooler.it.RawClient.concat;
@@ -65,7 +64,9 @@ class PipelineIT {
             direct = untilReadies(pg.send(bytes), readies);
         }
         List<Message> pooled;
-        try (RawClient a = login(pooler, "it_tx_pipe"); RawClient b = login(pooler, "it_tx_pipe")) {
+        try (TxClients.Pair pair = TxClients.pair(pooler, "it_tx_pipe")) {
+            RawClient a = pair.a();
+            RawClient b = pair.b();
             a.send(bytes);
             b.send(Ext.query("SELECT 'b-only'"));                  // queued for the same server meanwhile
             pooled = untilReadies(a, readies);
@@ -100,7 +101,9 @@ class PipelineIT {
 
     @Test
     void case74DelayedSyncAndFlushWithoutSync() {
-        try (RawClient a = login(pooler, "it_tx_pipe"); RawClient b = login(pooler, "it_tx_pipe")) {
+        try (TxClients.Pair pair = TxClients.pair(pooler, "it_tx_pipe")) {
+            RawClient a = pair.a();
+            RawClient b = pair.b();
             a.send(concat(parse("f", "SELECT 42"), bind("", "f"), execute("", 0), flush()));
             assertThat(summary(Ext.take(a, 4))).as("Flush without Sync").isEqualTo("12DC");
             b.send(Ext.query("SELECT 'b'"));
@@ -138,7 +141,9 @@ class PipelineIT {
         for (int i = 0; i < 10_000; i++) {
             syncs.writeBytes(sync());
         }
-        try (RawClient a = login(pooler, "it_tx_pipe"); RawClient b = login(pooler, "it_tx_pipe")) {
+        try (TxClients.Pair pair = TxClients.pair(pooler, "it_tx_pipe")) {
+            RawClient a = pair.a();
+            RawClient b = pair.b();
             a.send(syncs.toByteArray());
             a.send(Ext.query("SELECT 'a-after'"));
             b.send(Ext.query("SELECT 'b'"));
@@ -159,10 +164,11 @@ class PipelineIT {
                 Ext.describeStatement("s1"), bind("p1", "s1", "40"), Ext.describePortal("p1"), execute("p1", 2),
                 flush(), execute("p1", 2), execute("p1", 0), Ext.closePortal("p1"), Ext.closeStatement("s1"), sync(),
                 parse("", "SELECT 'unnamed'"), bind("", ""), execute("", 0), sync());
-        List<String> expected;
+        List<Message> expectedMessages;
         try (RawClient pg = login(postgres.host(), postgres.port(), "it_tx_pipe")) {
-            expected = hex(untilReadies(pg.send(script), 2));
+            expectedMessages = untilReadies(pg.send(script), 2);
         }
+        List<String> expected = hex(expectedMessages);
         try (RawClient a = login(pooler, "it_tx_pipe")) {
             for (int cut = 1; cut < script.length; cut++) {
                 a.send(Arrays.copyOfRange(script, 0, cut));
@@ -171,8 +177,10 @@ class PipelineIT {
                 List<String> got = hex(untilReadies(a, 2));
                 assertThat(got).as("cut at byte %d of %d", cut, script.length).isEqualTo(expected);
             }
+            a.sendSplit(script, 1);
+            assertThat(hex(untilReadies(a, 2))).as("one byte per write").isEqualTo(expected);
         }
-        System.out.println("split test: " + script.length + " cuts, replies "
-                + HexFormat.of().formatHex(new byte[0]) + expected.size() + " messages each, identical to PostgreSQL");
+        System.out.println("split test: " + (script.length - 1) + " cuts and one byte-per-write run, " + expected.size()
+                + " replies each (" + summary(expectedMessages) + "), identical to PostgreSQL");
     }
 }
