@@ -102,7 +102,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (to == ClientState.WAITING_FOR_SERVER) {
             waitStartNanos = System.nanoTime();
         }
-        log.debug("{} {} -> {}: {}", this, from, to, reason);
+        if (log.isDebugEnabled()) {             // the hot path links and unlinks per transaction: no garbage
+            log.debug("{} {} -> {}: {}", this, from, to, reason);
+        }
     }
 
     @Override
@@ -220,7 +222,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             startup = null;                                 // not counted: finish() must not release the slot
             throw new ProtocolException(SqlState.TOO_MANY_CONNECTIONS, "no more connections allowed (max_client_conn)");
         }
-        PoolGroup group = context.pools().groupFor(request.database(), request.user());
+        PoolGroup group = context.pools().groupFor(request.database(), request.user(), context.readOnlyListener());
         if (group == null) {
             throw new ProtocolException(SqlState.INVALID_CATALOG_NAME, "no such database: " + request.database());
         }
@@ -408,7 +410,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         server = s;
         boolean wasLogin = !loggedIn;
         boolean loginOnly = wasLogin && held.isEmpty();
-        moveTo(ClientState.LINKED, "linked to " + s);
+        moveTo(ClientState.LINKED, "linked to a server");
         if (!channel().isWritable()) {
             s.channel().config().setAutoRead(false);
         }

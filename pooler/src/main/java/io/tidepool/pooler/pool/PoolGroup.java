@@ -25,17 +25,17 @@ public final class PoolGroup {
     private final AtomicInteger servers = new AtomicInteger();
     private final ConcurrentHashMap<EventLoop, Pool> pools = new ConcurrentHashMap<>();
     private volatile PoolSettings settings;
-    private volatile ServerTarget target;
+    private volatile TargetSelector targets;
     private volatile @Nullable Pool home;
     private final io.tidepool.pooler.link.KnownStatements knownStatements = new io.tidepool.pooler.link.KnownStatements();
 
     public PoolGroup(PoolKey key, GlobalLimits limits, ServerConnector connector, PoolSettings settings,
-                     ServerTarget target) {
+                     TargetSelector targets) {
         this.key = key;
         this.connector = connector;
         this.limits = limits;
         this.settings = settings;
-        this.target = target;
+        this.targets = targets;
     }
 
     public PoolKey key() {
@@ -55,14 +55,15 @@ public final class PoolGroup {
         return settings;
     }
 
-    public ServerTarget target() {
-        return target;
+    /** Where new server connections of this group go. */
+    public TargetSelector targets() {
+        return targets;
     }
 
     /** Applies a reloaded configuration; pools read the new values from their next decision on. */
-    public void update(PoolSettings newSettings, ServerTarget newTarget) {
+    public void update(PoolSettings newSettings, TargetSelector newTargets) {
         settings = newSettings;
-        target = newTarget;
+        targets = newTargets;
         pools.values().forEach(pool -> pool.loop().execute(pool::settingsChanged));
     }
 
@@ -150,6 +151,14 @@ public final class PoolGroup {
                 pool.loop().execute(pool::donateIdle);
             }
         }
+    }
+
+    /**
+     * The routing topology changed: idle servers whose target is no longer valid close now, linked ones when their
+     * client lets go; waiting clients get servers if a target appeared.
+     */
+    public void topologyChanged() {
+        pools.values().forEach(pool -> pool.loop().execute(pool::revalidateTargets));
     }
 
     /** Whether a loop other than {@code self}'s has clients waiting for this key. */
