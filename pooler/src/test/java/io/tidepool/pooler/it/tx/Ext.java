@@ -130,7 +130,7 @@ final class Ext {
         byte[] b = dataRow.body();
         int at = 2;
         for (int i = 0; ; i++) {
-            int len = ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
+            int len = java.nio.ByteBuffer.wrap(b, at, 4).getInt();
             at += 4;
             if (i == column) {
                 return len < 0 ? null : new String(b, at, len, StandardCharsets.UTF_8);

@@ -59,7 +59,8 @@ class PreparedJdbcIT {
     void fiftyThreadsOnFiveServersGetTheirOwnResults(int maxPrepared, int driverCache) throws Exception {
         try (TidepoolFixture pooler = TidepoolFixture.builder(postgres).database("app", "it_tx_jdbc")
                 .set("pool_mode", "transaction").set("default_pool_size", POOL_SIZE).set("max_client_conn", 100)
-                .set("max_prepared_statements", maxPrepared).set("client_login_timeout", 10).set("log_connections", 0).set("log_disconnections", 0)
+                .set("max_prepared_statements", maxPrepared).set("client_login_timeout", 10)
+                .set("log_connections", 0).set("log_disconnections", 0)
                 .start()) {
             String url = pooler.target("app").jdbcUrl();
             Properties props = new Properties();
@@ -179,7 +180,8 @@ class PreparedJdbcIT {
         }
         for (int i = 0; i < labels.length; i++) {
             if (!meta.getColumnLabel(i + 1).equals(labels[i])) {
-                wrong.add("statement " + k + ": column " + meta.getColumnLabel(i + 1) + " (expected " + labels[i] + ")");
+                wrong.add("statement " + k + ": column " + meta.getColumnLabel(i + 1) + " (expected " + labels[i]
+                        + ")");
             }
         }
     }

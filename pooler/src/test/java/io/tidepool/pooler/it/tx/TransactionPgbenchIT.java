@@ -59,6 +59,7 @@ class TransactionPgbenchIT {
     @ParameterizedTest(name = "-M {0}")
     @ValueSource(strings = {"simple", "extended", "prepared"})
     void twoHundredClientsOntoTwentyServersBalancesAddUp(String mode) {
+        // -n: no vacuum, so pgbench_history is not truncated and its deltas add up with the cumulative balances.
         ProcessResult run = Pgbench.run(target, Duration.ofMinutes(2), "-M", mode, "-c", Integer.toString(CLIENTS),
                 "-j", "4", "-T", Integer.toString(SECONDS), "-n", "--max-tries=1");
         assertThat(run.exitCode()).as("pgbench exit code; stderr:\n%s", tail(run.stderr())).isZero();
@@ -82,9 +83,11 @@ class TransactionPgbenchIT {
         try (var c = postgres.connect(PostgresNode.SUPERUSER, "it_tx_pgbench"); var s = c.createStatement();
                 var rs = s.executeQuery("select (select sum(abalance) from pgbench_accounts), "
                         + "(select sum(bbalance) from pgbench_branches), (select sum(tbalance) from pgbench_tellers), "
-                        + "(select coalesce(sum(delta), 0) from pgbench_history), (select count(*) from pgbench_history)")) {
+                        + "(select coalesce(sum(delta), 0) from pgbench_history), "
+                        + "(select count(*) from pgbench_history)")) {
             rs.next();
-            return rs.getLong(1) + " " + rs.getLong(2) + " " + rs.getLong(3) + " " + rs.getLong(4) + " " + rs.getLong(5);
+            return rs.getLong(1) + " " + rs.getLong(2) + " " + rs.getLong(3) + " " + rs.getLong(4) + " "
+                    + rs.getLong(5);
         } catch (java.sql.SQLException e) {
             throw new AssertionError(e);
         }
