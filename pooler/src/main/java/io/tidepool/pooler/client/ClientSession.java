@@ -41,6 +41,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -57,6 +58,13 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ClientSession extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     private static final AtomicLong IDS = new AtomicLong();
+    /**
+     * Parameters replayed per client in transaction and statement pooling (issue 3's list, PgBouncer's varcache),
+     * lower case. Other reported parameters are read-only (is_superuser, session_authorization...) or not the
+     * client's to carry, and a set_config of them would fail the client's next link.
+     */
+    private static final Set<String> TRACKED = Set.of("client_encoding", "datestyle", "intervalstyle", "timezone",
+            "standard_conforming_strings", "application_name");
 
     private final long id = IDS.incrementAndGet();
     private final ClientContext context;
@@ -404,6 +412,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void linked(ServerConnection s) {
         server = s;
         boolean wasLogin = !loggedIn;
+        boolean loginOnly = wasLogin && held.isEmpty();
         moveTo(ClientState.LINKED, "linked to a server");
         if (!channel().isWritable()) {
             s.channel().config().setAutoRead(false);
@@ -418,6 +427,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             channel().config().setAutoRead(true);
         }
         s.flush();
+        if (loginOnly) {
+            // The link only taught the pool its welcome: no request is running, so transaction and statement pooling
+            // end it now; otherwise a client that logs in and sits idle would pin the server until its first query.
+            readyForQuery(TransactionStatus.IDLE, s.outstanding(), s.tracker().isEmpty());
+        }
     }
 
     /**
@@ -431,8 +445,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         Map<String, String> asked = new java.util.HashMap<>();
         wantedParameters.forEach((name, value) -> asked.put(name.toLowerCase(java.util.Locale.ROOT), value));
-        serverParameters.forEach((name, value) ->
-                write(new ParameterStatus(name, asked.getOrDefault(name.toLowerCase(java.util.Locale.ROOT), value))));
+        boolean replayed = pool != null && pool.settings().poolMode() != PoolMode.SESSION;
+        serverParameters.forEach((name, value) -> {
+            String key = name.toLowerCase(java.util.Locale.ROOT);
+            write(new ParameterStatus(name, asked.getOrDefault(key, value)));
+            if (replayed && TRACKED.contains(key) && !asked.containsKey(key)) {
+                // What the client was told is what it relies on: a server whose value another client changed must be
+                // set back before this client uses it (else A's SET TimeZone shows in B's session).
+                wantedParameters.put(name, value);
+            }
+        });
         write(cancelKey());
         write(ReadyForQuery.IDLE);
         channel().flush();
@@ -514,7 +536,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** The server reported a parameter change the client caused (SET): remember it for the next server. */
     public void parameterChanged(String name, String value) {
-        if (wantedParameters.containsKey(name) || pool != null && pool.settings().poolMode() != PoolMode.SESSION) {
+        if (wantedParameters.containsKey(name) || pool != null && pool.settings().poolMode() != PoolMode.SESSION
+                && TRACKED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
             wantedParameters.put(name, value);
         }
     }

@@ -75,11 +75,13 @@ public final class StatementRewriter {
     }
 
     private void parse(Frame frame, LinkedServer server, ByteBufAllocator alloc) {
+        boolean sent = false;
         try {
             ByteBuf body = frame.body();
             String name = CStrings.read(body, MAX_NAME, "Parse statement name");
             if (name.isEmpty()) {
                 server.tracker().addParse(Kind.PARSE, "");
+                sent = true;                                // ownership passes to the server channel
                 server.send(frame);
                 return;
             }
@@ -94,7 +96,9 @@ public final class StatementRewriter {
                 prepare(def, Kind.PARSE, server, alloc);
             }
         } finally {
-            frame.release();
+            if (!sent) {
+                frame.release();
+            }
         }
     }
 
