@@ -63,8 +63,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * lower case. Other reported parameters are read-only (is_superuser, session_authorization...) or not the
      * client's to carry, and a set_config of them would fail the client's next link.
      */
-    private static final Set<String> TRACKED = Set.of("client_encoding", "datestyle", "intervalstyle", "timezone",
-            "standard_conforming_strings", "application_name");
+    private static final Set<String> TRACKED = io.tidepool.pooler.link.SessionStateWatch.REPLAYED;
 
     private final long id = IDS.incrementAndGet();
     private final ClientContext context;
@@ -81,7 +80,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private @Nullable StatementRewriter rewriter;
     /** Parse/Close answered locally since the last Sync: a Sync then needs no server either. */
     private boolean answeredLocally;
-    private boolean warnedSessionState;
+    /** Session state was seen: the server stays linked until the client leaves, then it is reset. */
+    private boolean pinned;
     private @Nullable ScheduledFuture<?> loginTimeout;
     private boolean pendingFlush;
     private boolean loggedIn;
@@ -498,7 +498,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             disconnect(SqlState.FEATURE_NOT_SUPPORTED, "transaction blocks not allowed in statement pooling mode");
             return;
         }
-        if (mode.endsLink(status, outstanding) && nothingPending && held.isEmpty()) {
+        if (mode.endsLink(status, outstanding) && nothingPending && held.isEmpty() && !pinned) {
             server = null;
             moveTo(ClientState.IDLE, "transaction done");
             s.unlink();
@@ -515,9 +515,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (p.settings().refuseSessionState() && io.tidepool.pooler.link.SessionStateWatch.isCertain(feature)) {
             disconnect(SqlState.FEATURE_NOT_SUPPORTED, feature + " is not supported in " + p.settings().poolMode()
                     .configName() + " pooling mode (session_state_policy = refuse); use a session-mode pool");
-        } else if (!warnedSessionState) {
-            warnedSessionState = true;
-            log.warn("{} uses {} in {} pooling mode: that state stays on the server connection, not with the client",
+            return;
+        }
+        if (!pinned) {
+            // The state lives on this server connection: the client keeps it (as in session mode) until it leaves,
+            // and the server is reset before anyone else gets it (RELIABILITY 68-70: "pinned or reset").
+            pinned = true;
+            log.warn("{} uses {} in {} pooling mode: pinned to its server connection until it disconnects",
                     this, feature, p.settings().poolMode().configName());
         }
     }
@@ -663,7 +667,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             boolean midMessage = channel != null
                     && channel.pipeline().get(FrameDecoder.class) instanceof FrameDecoder decoder
                     && decoder.isStreaming();
-            s.clientGone(midMessage);
+            s.clientGone(midMessage, pinned);
         }
         if (pool != null) {
             pool.removeClient(this);

@@ -22,16 +22,28 @@ public final class SessionStateWatch {
     /** The SET heuristic's feature name; see {@link #isCertain}. */
     public static final String UNREPORTED_SET = "SET of a parameter the server did not report back";
 
+    /**
+     * Parameters the pooler replays per client in transaction and statement pooling (issue 3's list, PgBouncer's
+     * varcache), lower case. Other reported parameters are read-only (is_superuser, session_authorization...) or
+     * not the client's to carry.
+     */
+    public static final java.util.Set<String> REPLAYED = java.util.Set.of("client_encoding", "datestyle",
+            "intervalstyle", "timezone", "standard_conforming_strings", "application_name");
+
     private boolean reportedSinceLastCommand;
+    private boolean unreplayedSinceLastCommand;
 
     /** Whether the feature was certainly used (LISTEN, PREPARE), as opposed to the SET heuristic. */
     public static boolean isCertain(String feature) {
         return !feature.equals(UNREPORTED_SET);
     }
 
-    /** A ParameterStatus arrived: the SET it belongs to (if any) is replayable. */
-    public void parameterReported() {
+    /** A ParameterStatus arrived: the SET it belongs to is replayable if the pooler replays that parameter. */
+    public void parameterReported(String name) {
         reportedSinceLastCommand = true;
+        if (!REPLAYED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            unreplayedSinceLastCommand = true;        // SET ROLE / SESSION AUTHORIZATION report is_superuser...
+        }
     }
 
     /**
@@ -43,15 +55,16 @@ public final class SessionStateWatch {
      * @return the feature used, or null
      */
     public @Nullable String onCommandComplete(ByteBuf body, TransactionStatus statusBefore) {
-        boolean reported = reportedSinceLastCommand;
+        boolean replayable = reportedSinceLastCommand && !unreplayedSinceLastCommand;
         reportedSinceLastCommand = false;
+        unreplayedSinceLastCommand = false;
         if (is(body, LISTEN)) {
             return "LISTEN";
         }
         if (is(body, PREPARE)) {
             return "SQL PREPARE";
         }
-        if (is(body, SET) && !reported && statusBefore == TransactionStatus.IDLE) {
+        if (is(body, SET) && !replayable && statusBefore == TransactionStatus.IDLE) {
             // Also true of a SET to the value the parameter already had (the server reports only changes), so it
             // is only ever a warning, never a reason to refuse the client.
             return UNREPORTED_SET;

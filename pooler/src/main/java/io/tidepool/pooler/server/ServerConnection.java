@@ -430,7 +430,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                     ParameterStatus status = ParameterStatus.decode(frame.body());
                     parameters.reported(status.name(), status.value());
                     c.parameterChanged(status.name(), status.value());
-                    sessionState.parameterReported();
+                    sessionState.parameterReported(status.name());
                     if (status.name().equals("in_hot_standby")) {
                         pool.group().targets().serverReported(target, status.name(), status.value());
                     }
@@ -499,7 +499,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
      * The linked client left. PgBouncer's rule: a server goes back to the pool only when it is idle, nothing is
      * outstanding and nothing half-sent; otherwise its session state is unknown and it is closed.
      */
-    public void clientGone(boolean clientMidMessage) {
+    public void clientGone(boolean clientMidMessage, boolean sessionStateUsed) {
         client = null;
         if (state != ServerState.LINKED) {
             return;
@@ -512,14 +512,14 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         } else if (transactionStatus != TransactionStatus.IDLE) {
             close("client disconnected inside a transaction");
         } else {
-            reset();
+            reset(sessionStateUsed);
         }
     }
 
-    private void reset() {
+    private void reset(boolean sessionStateUsed) {
         var settings = pool.settings();
         boolean resetNeeded = settings.poolMode() == io.tidepool.pooler.pool.PoolMode.SESSION
-                || settings.serverResetQueryAlways();
+                || settings.serverResetQueryAlways() || sessionStateUsed;
         if (!resetNeeded || settings.serverResetQuery().isBlank()) {
             release("client left");
             return;
