@@ -12,6 +12,7 @@ import io.tidepool.auth.AuthStep;
 import io.tidepool.auth.Credential;
 import io.tidepool.pooler.pool.Pool;
 import io.tidepool.pooler.pool.PoolGroup;
+import io.tidepool.pooler.link.SetCapture;
 import io.tidepool.pooler.link.StatementRewriter;
 import io.tidepool.pooler.pool.PoolMode;
 import io.tidepool.pooler.server.ServerConnection;
@@ -80,6 +81,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private @Nullable StatementRewriter rewriter;
     /** Parse/Close answered locally since the last Sync: a Sync then needs no server either. */
     private boolean answeredLocally;
+    /** A plain SET/RESET the client sent in transaction mode, carried with it once the server confirms it. */
+    private @Nullable SetCapture pendingSet;
+    private boolean requestFailed;
     /** Session state was seen: the server stays linked until the client leaves, then it is reset. */
     private boolean pinned;
     private @Nullable ScheduledFuture<?> loginTimeout;
@@ -492,6 +496,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (s == null || pool == null) {
             return;
         }
+        SetCapture captured = pendingSet;
+        pendingSet = null;
+        if (captured != null && !requestFailed) {
+            carry(captured, s);
+        }
+        requestFailed = false;
         PoolMode mode = pool.settings().poolMode();
         if (mode == PoolMode.STATEMENT && status != TransactionStatus.IDLE) {
             // PgBouncer's rule: statement pooling cannot keep a server across statements, so no transaction blocks.
@@ -510,6 +520,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * mode): counted, logged once per client, and refused when session_state_policy = refuse.
      */
     public void usedSessionState(String feature) {
+        if (feature.equals(io.tidepool.pooler.link.SessionStateWatch.UNREPORTED_SET) && pendingSet != null) {
+            return;                                         // a recognised SET: carried with the client instead
+        }
         Pool p = pool();
         p.group().countSessionStateUse();
         if (p.settings().refuseSessionState() && io.tidepool.pooler.link.SessionStateWatch.isCertain(feature)) {
@@ -526,9 +539,36 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * A recognised SET/RESET succeeded: the client's wanted value changes (so it is replayed on its next server),
+     * and this server remembers that the pooler's bookkeeping owns the value (so the next client gets a RESET).
+     */
+    private void carry(SetCapture captured, ServerConnection s) {
+        String key = captured.name();
+        wantedParameters.keySet().removeIf(name -> name.equalsIgnoreCase(key));
+        if (captured.value() == null) {
+            s.parameters().reset(key);
+        } else {
+            wantedParameters.put(key, captured.value());
+            s.parameters().applied(key, captured.value());
+        }
+    }
+
+    /** The server relayed an ErrorResponse for this client's current request. */
+    public void requestFailed() {
+        requestFailed = true;
+    }
+
     /** Whether this client's named statements are remapped (transaction/statement pooling). */
     public boolean tracksStatements() {
         return rewriter != null;
+    }
+
+    /** The server skipped the Parse of this client statement after an error: it does not exist. */
+    public void forgetStatement(String name) {
+        if (rewriter != null) {
+            rewriter.forget(name);
+        }
     }
 
     /** DEALLOCATE ALL / DISCARD ALL ran: the client's statements are gone. */
@@ -555,6 +595,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (rewriter != null) {
+            if (unit.type() == 'Q' && unit instanceof io.tidepool.wire.Frame query) {
+                pendingSet = SetCapture.of(io.tidepool.wire.buf.CStrings.read(query.body(), "Query"));
+            }
             rewriter.forward(unit, server(), channel());
         } else {
             server().send(unit);

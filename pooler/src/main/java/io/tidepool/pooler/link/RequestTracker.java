@@ -33,6 +33,10 @@ public final class RequestTracker {
     /** Server-side names of the PARSE and PARSE_SILENT entries, in order: forgotten if their Parse fails. */
     private final ArrayDeque<String> parses = new ArrayDeque<>();
     private final ArrayDeque<ByteBuf> errors = new ArrayDeque<>();
+    /** Client-side names of the PARSE and PARSE_FAKE entries, in order: forgotten if the server skips them. */
+    private final ArrayDeque<String> clientNames = new ArrayDeque<>();
+    /** Client statements whose Parse the server skipped after an error, for the client to forget. */
+    private final java.util.ArrayList<String> skipped = new java.util.ArrayList<>();
     /** Server-side names of the CLOSE_SILENT entries, in order. */
     private final ArrayDeque<String> closes = new ArrayDeque<>();
 
@@ -52,9 +56,30 @@ public final class RequestTracker {
         closes.addLast(serverName);
     }
 
+    /** A Parse the pooler sent on its own (PARSE_SILENT) or an unnamed one. */
     public void addParse(Kind kind, String serverName) {
         pending.addLast(kind);
         parses.addLast(serverName);
+        if (kind == Kind.PARSE) {
+            clientNames.addLast("");
+        }
+    }
+
+    /** A client's named Parse: sent (PARSE) or answered by the pooler (PARSE_FAKE). */
+    public void addClientParse(Kind kind, String serverName, String clientName) {
+        pending.addLast(kind);
+        if (kind == Kind.PARSE) {
+            parses.addLast(serverName);
+        }
+        clientNames.addLast(clientName);
+    }
+
+    /** Hands over (and clears) the client statements whose Parse was skipped: PostgreSQL never created them. */
+    public void drainSkipped(java.util.function.Consumer<String> forget) {
+        if (!skipped.isEmpty()) {
+            skipped.forEach(forget);
+            skipped.clear();
+        }
     }
 
     public boolean isEmpty() {
@@ -80,6 +105,9 @@ public final class RequestTracker {
                 if (head == Kind.PARSE || head == Kind.PARSE_SILENT) {
                     pending.pollFirst();
                     statements.confirmed(parses.pollFirst());
+                    if (head == Kind.PARSE) {
+                        clientNames.pollFirst();
+                    }
                     return head == Kind.PARSE_SILENT;
                 }
             }
@@ -109,6 +137,9 @@ public final class RequestTracker {
                     Kind kind = pending.pollFirst();
                     if (kind == Kind.PARSE || kind == Kind.PARSE_SILENT) {
                         parses.pollFirst();
+                    }
+                    if (kind == Kind.PARSE || kind == Kind.PARSE_FAKE) {
+                        clientNames.pollFirst();
                     } else if (kind == Kind.CLOSE_SILENT) {
                         closes.pollFirst();
                     }
@@ -132,6 +163,12 @@ public final class RequestTracker {
             Kind kind = pending.pollFirst();
             if (kind == Kind.PARSE || kind == Kind.PARSE_SILENT) {
                 statements.remove(parses.pollFirst());      // not prepared after all
+            }
+            if (kind == Kind.PARSE || kind == Kind.PARSE_FAKE) {
+                String clientName = clientNames.pollFirst();
+                if (clientName != null && !clientName.isEmpty()) {
+                    skipped.add(clientName);                // nor did the client's statement come to exist
+                }
             } else if (kind == Kind.CLOSE_SILENT) {
                 statements.restore(closes.pollFirst());     // still prepared on the server
             }
@@ -151,6 +188,7 @@ public final class RequestTracker {
             Kind head = pending.peekFirst();
             if (head == Kind.PARSE_FAKE) {
                 client.write(PARSE_COMPLETE.duplicate(), client.voidPromise());
+                clientNames.pollFirst();
             } else if (head == Kind.CLOSE_FAKE) {
                 client.write(CLOSE_COMPLETE.duplicate(), client.voidPromise());
             } else if (head == Kind.ERROR_FAKE) {
@@ -169,5 +207,7 @@ public final class RequestTracker {
         pending.clear();
         parses.clear();
         closes.clear();
+        clientNames.clear();
+        skipped.clear();
     }
 }

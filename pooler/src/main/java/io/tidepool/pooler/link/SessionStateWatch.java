@@ -32,6 +32,7 @@ public final class SessionStateWatch {
 
     private boolean reportedSinceLastCommand;
     private boolean unreplayedSinceLastCommand;
+    private boolean setPending;
 
     /** Whether the feature was certainly used (LISTEN, PREPARE), as opposed to the SET heuristic. */
     public static boolean isCertain(String feature) {
@@ -49,27 +50,37 @@ public final class SessionStateWatch {
     /**
      * A CommandComplete arrived.
      *
-     * @param body        its body (the tag and NUL)
+     * @param body         its body (the tag and NUL)
      * @param statusBefore the transaction status of the last ReadyForQuery: a SET outside a transaction block is
-     *                    session-level
-     * @return the feature used, or null
+     *                     session-level
+     * @return the feature used, when the tag alone says so (LISTEN, PREPARE); a SET is judged at ReadyForQuery
      */
     public @Nullable String onCommandComplete(ByteBuf body, TransactionStatus statusBefore) {
-        boolean replayable = reportedSinceLastCommand && !unreplayedSinceLastCommand;
-        reportedSinceLastCommand = false;
-        unreplayedSinceLastCommand = false;
         if (is(body, LISTEN)) {
             return "LISTEN";
         }
         if (is(body, PREPARE)) {
             return "SQL PREPARE";
         }
-        if (is(body, SET) && !replayable && statusBefore == TransactionStatus.IDLE) {
-            // Also true of a SET to the value the parameter already had (the server reports only changes), so it
-            // is only ever a warning, never a reason to refuse the client.
-            return UNREPORTED_SET;
+        if (is(body, SET) && statusBefore == TransactionStatus.IDLE) {
+            setPending = true;
         }
         return null;
+    }
+
+    /**
+     * A ReadyForQuery arrived. PostgreSQL 14+ reports changed parameters just before ReadyForQuery, so this is where
+     * a session-level SET is judged: replayable if every parameter it reported is one the pooler replays.
+     *
+     * @return {@link #UNREPORTED_SET} or null
+     */
+    public @Nullable String onReadyForQuery() {
+        boolean replayable = reportedSinceLastCommand && !unreplayedSinceLastCommand;
+        boolean set = setPending;
+        setPending = false;
+        reportedSinceLastCommand = false;
+        unreplayedSinceLastCommand = false;
+        return set && !replayable ? UNREPORTED_SET : null;
     }
 
     private static boolean is(ByteBuf body, byte[] tag) {

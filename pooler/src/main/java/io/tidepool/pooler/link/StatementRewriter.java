@@ -132,9 +132,9 @@ public final class StatementRewriter {
             }
             statements.put(name, def);
             if (server.statements().contains(def.serverName())) {
-                server.tracker().add(Kind.PARSE_FAKE);
+                server.tracker().addClientParse(Kind.PARSE_FAKE, def.serverName(), name);
             } else {
-                prepare(def, Kind.PARSE, server, alloc);
+                prepare(def, name, server, alloc);
             }
         } finally {
             if (!sent) {
@@ -144,7 +144,12 @@ public final class StatementRewriter {
     }
 
     /** Sends a Parse of {@code def} under its server-side name, closing the least recently used one if full. */
-    private static void prepare(StatementDef def, Kind kind, LinkedServer server, ByteBufAllocator alloc) {
+    /**
+     * @param clientName the client's name when the client asked for this Parse (PARSE), null when the pooler
+     *                   prepares on its own behalf (PARSE_SILENT)
+     */
+    private static void prepare(StatementDef def, @org.jspecify.annotations.Nullable String clientName,
+                                LinkedServer server, ByteBufAllocator alloc) {
         String evicted = server.statements().add(def.serverName(), server.maxPreparedStatements());
         if (evicted != null) {
             ByteBuf close = alloc.buffer(8 + evicted.length());
@@ -161,13 +166,17 @@ public final class StatementRewriter {
         CStrings.write(out, def.query());
         out.writeBytes(def.parameterTypes());
         LengthPrefix.end(out, at);
-        server.tracker().addParse(kind, def.serverName());
+        if (clientName == null) {
+            server.tracker().addParse(Kind.PARSE_SILENT, def.serverName());
+        } else {
+            server.tracker().addClientParse(Kind.PARSE, def.serverName(), clientName);
+        }
         server.sendBuilt(out);
     }
 
     private void ensurePrepared(StatementDef def, LinkedServer server, ByteBufAllocator alloc) {
         if (!server.statements().contains(def.serverName())) {
-            prepare(def, Kind.PARSE_SILENT, server, alloc);
+            prepare(def, null, server, alloc);
         }
     }
 
@@ -283,6 +292,11 @@ public final class StatementRewriter {
         statements.remove(name);
         frame.release();
         return true;
+    }
+
+    /** The server skipped this client statement's Parse after an error: like PostgreSQL, forget it. */
+    public void forget(String clientName) {
+        statements.remove(clientName);
     }
 
     /** The client ran DEALLOCATE ALL or DISCARD ALL: its statements are gone, as on PostgreSQL. */

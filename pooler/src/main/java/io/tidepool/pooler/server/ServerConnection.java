@@ -411,6 +411,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             ReferenceCountUtil.release(unit.content());     // the answer to a request the pooler made itself
             return;
         }
+        if (unit.type() == ErrorResponse.TYPE) {
+            tracker.drainSkipped(c::forgetStatement);
+        }
         if (unit instanceof Frame frame && ControlMessages.isControl(frame.type())) {
             switch (frame.type()) {
                 case ReadyForQuery.TYPE -> {
@@ -423,6 +426,12 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                     c.channel().write(frame.bytes(), c.channel().voidPromise());
                     flushTarget = c.channel();
                     tracker.drainFakes(c.channel());
+                    if (c.tracksStatements()) {
+                        String feature = sessionState.onReadyForQuery();
+                        if (feature != null) {
+                            c.usedSessionState(feature);      // before readyForQuery: a pinned client keeps us
+                        }
+                    }
                     c.readyForQuery(transactionStatus, outstanding, tracker.isEmpty());
                     return;
                 }
@@ -437,6 +446,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                 }
                 case ErrorResponse.TYPE -> {
                     ErrorResponse error = ErrorResponse.decode(frame.body());
+                    c.requestFailed();
                     if (error.isFatal() || SqlState.isFatalToServerConnection(error.code())) {
                         dying = true;                     // relayed to the client; the server closes next
                     }
