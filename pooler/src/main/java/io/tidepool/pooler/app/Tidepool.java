@@ -51,6 +51,11 @@ public final class Tidepool {
     private volatile ClientContext clientContext;
     private volatile boolean shuttingDown;
     private final Listeners listeners;
+    // Admin console and metrics (issue 7).
+    private final io.tidepool.pooler.metrics.PoolerMetrics metrics = new io.tidepool.pooler.metrics.PoolerMetrics();
+    private final io.tidepool.pooler.admin.AdminService admin;
+    private final java.time.Instant startedAt = java.time.Instant.now();
+    private final io.tidepool.pooler.metrics.@org.jspecify.annotations.Nullable MetricsServer metricsServer;
 
     private Tidepool(Path configPath, Config config, int threads) throws Exception {
         this.configPath = configPath;
@@ -59,7 +64,9 @@ public final class Tidepool {
         boss = transport.newGroup(1, "tidepool-accept");
         workers = transport.newGroup(threads, "tidepool-io");
         GlobalLimits limits = new GlobalLimits(() -> this.config.settings().get(Keys.MAX_CLIENT_CONN));
-        pools = new PoolManager(resolver(config), limits, new ServerConnector(transport));
+        pools = new PoolManager(resolver(config), limits, new ServerConnector(transport), metrics);
+        admin = new io.tidepool.pooler.admin.AdminService(new Control(), Version.get());
+        metrics.poolSource(admin::figures);
         clientContext = clientContext(config);
         for (EventExecutor executor : workers) {
             janitors.add(Janitor.start(pools, (io.netty.channel.EventLoop) executor));
@@ -69,6 +76,7 @@ public final class Tidepool {
         Limits wireLimits = Limits.DEFAULT.withMaxFrameLength(Math.min(maxPacket, Limits.PG_LARGE_MESSAGE_LIMIT));
         listeners = Listeners.open(transport, boss, workers, s.get(Keys.LISTEN_ADDR), s.get(Keys.LISTEN_PORT),
                 s.get(Keys.UNIX_SOCKET_DIR), s.get(Keys.LISTEN_BACKLOG), wireLimits, () -> clientContext);
+        metricsServer = startMetrics(config);
         log.info("Tidepool {} started: transport={}, event loops={}, pool_mode={}, config={}", Version.get(),
                 transport.name(), threads, s.get(Keys.POOL_MODE).configName(), configPath);
     }
@@ -88,7 +96,95 @@ public final class Tidepool {
         return new ClientContext(pools, cancels, new ClientStartup(new HashSet<>(s.get(Keys.IGNORE_STARTUP_PARAMETERS))),
                 AuthSetup.authenticator(c),
                 s.get(Keys.CLIENT_LOGIN_TIMEOUT), s.get(Keys.APPLICATION_NAME_ADD_HOST), s.get(Keys.LOG_CONNECTIONS),
-                s.get(Keys.LOG_DISCONNECTIONS), () -> shuttingDown);
+                s.get(Keys.LOG_DISCONNECTIONS), () -> shuttingDown, admin);
+    }
+
+    /** The [metrics] listener (listen_addr, listen_port) when the section exists; off otherwise (issue 7). */
+    private io.tidepool.pooler.metrics.@org.jspecify.annotations.Nullable MetricsServer startMetrics(Config c)
+            throws java.io.IOException {
+        var section = c.section("metrics");
+        if (section.isEmpty()) {
+            return null;
+        }
+        String address = section.getOrDefault("listen_addr", "127.0.0.1");
+        int port;
+        try {
+            port = Integer.parseInt(section.getOrDefault("listen_port", "").strip());
+        } catch (NumberFormatException e) {
+            throw new io.tidepool.pooler.config.ConfigException("[metrics] listen_port: \""
+                    + section.getOrDefault("listen_port", "") + "\" (expected: a port 0..65535)");
+        }
+        return io.tidepool.pooler.metrics.MetricsServer.start(address.equals("*") ? "0.0.0.0" : address, port,
+                metrics, () -> !shuttingDown);
+    }
+
+    /** The admin console's view of this pooler (issue 7). */
+    private final class Control implements io.tidepool.pooler.admin.PoolerControl {
+        @Override
+        public Config config() {
+            return config;
+        }
+
+        @Override
+        public PoolManager pools() {
+            return pools;
+        }
+
+        @Override
+        public void reload() {
+            reloadOrThrow();
+        }
+
+        @Override
+        public void applySettings(io.tidepool.pooler.config.Settings settings) {
+            Tidepool.this.applySettings(settings);
+        }
+
+        @Override
+        public void shutdown(io.tidepool.pooler.admin.AdminCommand.ShutdownMode mode) {
+            Thread.ofVirtual().name("tidepool-shutdown").start(() -> shutdownFromConsole(mode));
+        }
+
+        @Override
+        public boolean shuttingDown() {
+            return shuttingDown;
+        }
+
+        @Override
+        public java.time.Instant startedAt() {
+            return startedAt;
+        }
+
+        @Override
+        public int listenPort() {
+            return config.settings().get(Keys.LISTEN_PORT);
+        }
+    }
+
+    /** SET on the console: a whole new snapshot with the changed settings, applied like a reload. */
+    private synchronized void applySettings(io.tidepool.pooler.config.Settings settings) {
+        Config c = config;
+        Config fresh = new Config(settings, c.databases(), c.users(), c.extraSections(), c.source(), List.of());
+        config = fresh;
+        pools.reconfigure(resolver(fresh));
+        clientContext = clientContext(fresh);
+        log.info("configuration changed on the admin console: {}", ConfigDiff.between(c, fresh));
+    }
+
+    /** SHUTDOWN on the console: PgBouncer's three modes. */
+    private void shutdownFromConsole(io.tidepool.pooler.admin.AdminCommand.ShutdownMode mode) {
+        switch (mode) {
+            case IMMEDIATE -> shutdown(Duration.ZERO);
+            case WAIT_FOR_SERVERS -> shutdown(Duration.ofHours(1));
+            case WAIT_FOR_CLIENTS -> {
+                log.info("SHUTDOWN WAIT_FOR_CLIENTS: no new connections; waiting for clients to leave");
+                listeners.close();
+                while (pools.limits().clientCount() - admin.consoleCount() > 0) {
+                    sleep(50);
+                }
+                shutdown(Duration.ZERO);
+            }
+        }
     }
 
     /**
@@ -98,20 +194,26 @@ public final class Tidepool {
      * @return whether the new configuration was applied
      */
     public synchronized boolean reload() {
-        Config fresh;
         try {
-            fresh = ConfigLoader.load(configPath);
+            reloadOrThrow();
+            return true;
         } catch (RuntimeException e) {
             log.error("reload failed, keeping the running configuration: {}", e.getMessage());
             return false;
         }
+    }
+
+    /** {@link #reload}, reporting an invalid file by throwing (the admin console's RELOAD shows the reason). */
+    private synchronized void reloadOrThrow() {
+        Config fresh = ConfigLoader.load(configPath);
         fresh.warnings().forEach(warning -> log.warn("config: {}", warning));
         ConfigDiff diff = ConfigDiff.between(config, fresh);
+        ClientContext context = clientContext(fresh);       // reads auth files: fails before anything changes
+        PoolManager.Resolver resolver = resolver(fresh);
         config = fresh;
-        pools.reconfigure(resolver(fresh));
-        clientContext = clientContext(fresh);
+        pools.reconfigure(resolver);
+        clientContext = context;
         log.info("configuration reloaded from {}: {}", configPath, diff);
-        return true;
     }
 
     /**
@@ -128,6 +230,10 @@ public final class Tidepool {
         log.info("shutting down: no new connections; waiting up to {} s for running transactions",
                 grace.toSeconds());
         listeners.close();
+        admin.close();
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
         long deadline = System.nanoTime() + grace.toNanos();
         while (System.nanoTime() < deadline) {
             if (disconnectIdleClients() == 0) {

@@ -17,11 +17,13 @@ import java.time.Duration;
  * @param logConnections      log_connections
  * @param logDisconnections   log_disconnections
  * @param shutdown            the shutdown coordinator: refuses logins while shutting down
+ * @param admin               the admin console, or null when there is none (tests of the data path)
  */
 public record ClientContext(PoolManager pools, CancelRegistry cancels, ClientStartup startup,
                             ClientAuthenticator authenticator,
                             Duration clientLoginTimeout, boolean applicationNameAddHost, boolean logConnections,
-                            boolean logDisconnections, Shutdown shutdown) {
+                            boolean logDisconnections, Shutdown shutdown,
+                            @org.jspecify.annotations.Nullable AdminGateway admin) {
 
     /** Tells new clients whether the pooler is going away. */
     public interface Shutdown {

@@ -77,6 +77,11 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private int cancelsInFlight;
     private long idleSinceNanos = createdNanos;
     private long linkedSinceNanos;
+    // Statistics (issue 7): when the current request and transaction started; 0 when none is running.
+    private long queryStartNanos;
+    private long xactStartNanos;
+    /** RECONNECT: close instead of returning to the pool (PgBouncer close_needed). */
+    private boolean closeNeeded;
 
     private ServerConnection(Pool pool) {
         this.pool = pool;
@@ -347,6 +352,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private void linkNow(ClientSession c) {
         client = c;
         linkedSinceNanos = System.nanoTime();
+        pool.stats().assigned(linkedSinceNanos - c.waitStartNanos());
         moveTo(ServerState.LINKED, "linked to " + c);
         c.linked(this);
     }
@@ -354,6 +360,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     /** Writes bytes the pooler built for this server (rewritten or injected messages). */
     @Override
     public void sendBuilt(ByteBuf bytes) {
+        pool.stats().received(bytes.readableBytes());
         channel().write(bytes, channel().voidPromise());
     }
 
@@ -377,8 +384,16 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     public void send(WireUnit unit) {
         byte type = unit.type();
         if ((type == 'Q' || type == 'S' || type == 'F') && startsMessage(unit)) {
+            if (outstanding == 0) {
+                // Statistics: a request (and, from idle, a transaction) starts with the first one outstanding.
+                queryStartNanos = System.nanoTime();
+                if (xactStartNanos == 0 && transactionStatus == TransactionStatus.IDLE) {
+                    xactStartNanos = queryStartNanos;
+                }
+            }
             outstanding++;
         }
+        pool.stats().received(unit.content().readableBytes());
         channel().write(unit.content(), channel().voidPromise());
     }
 
@@ -392,6 +407,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     private void forwardToClient(WireUnit unit) {
         ClientSession c = client;
+        pool.stats().sent(unit.content().readableBytes());
         boolean whole = unit instanceof Frame;
         if ((whole || ((io.tidepool.wire.FramePart) unit).first()) && tracker.onServerMessage(unit.type(), statements)) {
             ReferenceCountUtil.release(unit.content());     // the answer to a request the pooler made itself
@@ -402,6 +418,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                 case ReadyForQuery.TYPE -> {
                     outstanding = Math.max(0, outstanding - 1);
                     transactionStatus = TransactionStatus.of(frame.bytes().getByte(frame.bytes().readerIndex() + 5));
+                    countReadyForQuery();
                     c.channel().write(frame.bytes(), c.channel().voidPromise());
                     flushTarget = c.channel();
                     tracker.drainFakes(c.channel());
@@ -415,6 +432,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                 }
                 case ErrorResponse.TYPE -> {
                     ErrorResponse error = ErrorResponse.decode(frame.body());
+                    pool.group().errorRelayed(error.code());
                     if (error.isFatal() || SqlState.isFatalToServerConnection(error.code())) {
                         dying = true;                     // relayed to the client; the server closes next
                     }
@@ -430,6 +448,19 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         flushTarget = c.channel();
         if (!tracker.isEmpty()) {
             tracker.drainFakes(c.channel());
+        }
+    }
+
+    /** Statistics at a relayed ReadyForQuery: one query done; a transaction done when the status is idle. */
+    private void countReadyForQuery() {
+        long now = System.nanoTime();
+        if (queryStartNanos != 0) {
+            pool.stats().queryDone(now - queryStartNanos);
+            queryStartNanos = outstanding > 0 ? now : 0;
+        }
+        if (transactionStatus == TransactionStatus.IDLE && xactStartNanos != 0) {
+            pool.stats().xactDone(now - xactStartNanos);
+            xactStartNanos = 0;
         }
     }
 
@@ -516,6 +547,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private void release(String reason) {
         if (dying) {
             close("server is shutting down");
+        } else if (closeNeeded) {
+            close("reconnect requested by admin");
         } else if (livedTooLong(System.nanoTime())) {
             close("server lifetime over");
         } else if (cancelsInFlight > 0) {
@@ -604,6 +637,19 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     public ServerState state() {
         return state;
+    }
+
+    /** RECONNECT: this server closes instead of going back to the pool (or now, when idle; see Pool#reconnect). */
+    public void markCloseNeeded() {
+        closeNeeded = true;
+    }
+
+    public boolean closeNeeded() {
+        return closeNeeded;
+    }
+
+    public long idleSinceNanos() {
+        return idleSinceNanos;
     }
 
     public long id() {
