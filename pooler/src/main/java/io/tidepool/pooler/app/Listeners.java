@@ -41,7 +41,7 @@ final class Listeners implements AutoCloseable {
         ChannelInitializer<Channel> initializer = new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(StartupDecoder.NAME, new StartupDecoder(limits));
+                ch.pipeline().addLast(StartupDecoder.NAME, new StartupDecoder(limits, true));
                 ch.pipeline().addLast("client", new ClientSession(context.get()));
             }
         };

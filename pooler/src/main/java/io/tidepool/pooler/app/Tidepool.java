@@ -56,6 +56,9 @@ public final class Tidepool {
     private final io.tidepool.pooler.admin.AdminService admin;
     private final java.time.Instant startedAt = java.time.Instant.now();
     private final io.tidepool.pooler.metrics.@org.jspecify.annotations.Nullable MetricsServer metricsServer;
+    private final @org.jspecify.annotations.Nullable Listeners readOnlyListeners;
+    private final io.tidepool.pooler.routing.RoutingService routing;
+    private final io.tidepool.vip.@org.jspecify.annotations.Nullable VrrpInstance vrrp;
 
     private Tidepool(Path configPath, Config config, int threads) throws Exception {
         this.configPath = configPath;
@@ -64,6 +67,8 @@ public final class Tidepool {
         boss = transport.newGroup(1, "tidepool-accept");
         workers = transport.newGroup(threads, "tidepool-io");
         GlobalLimits limits = new GlobalLimits(() -> this.config.settings().get(Keys.MAX_CLIENT_CONN));
+        routing = new io.tidepool.pooler.routing.RoutingService(this::pools);
+        routing.configure(config);
         pools = new PoolManager(resolver(config), limits, new ServerConnector(transport), metrics);
         admin = new io.tidepool.pooler.admin.AdminService(new Control(), Version.get());
         metrics.poolSource(admin::figures);
@@ -76,7 +81,16 @@ public final class Tidepool {
         Limits wireLimits = Limits.DEFAULT.withMaxFrameLength(Math.min(maxPacket, Limits.PG_LARGE_MESSAGE_LIMIT));
         listeners = Listeners.open(transport, boss, workers, s.get(Keys.LISTEN_ADDR), s.get(Keys.LISTEN_PORT),
                 s.get(Keys.UNIX_SOCKET_DIR), s.get(Keys.LISTEN_BACKLOG), wireLimits, () -> clientContext);
+        int readOnlyPort = routing.config().readonlyListenPort();
+        // HAProxy's two-port layout: on this port every routed database means its read target.
+        readOnlyListeners = readOnlyPort == 0 ? null : Listeners.open(transport, boss, workers,
+                s.get(Keys.LISTEN_ADDR), readOnlyPort, "", s.get(Keys.LISTEN_BACKLOG), wireLimits,
+                () -> clientContext.readOnly());
         metricsServer = startMetrics(config);
+        // Last: the VIP comes here only once this instance accepts clients. Healthy = accepting, and a primary
+        // is known for every routed database (issue 6); failing only lowers the priority, never FAULT.
+        vrrp = VrrpSetup.start(config, () -> !shuttingDown && routing.monitors().values().stream()
+                .allMatch(monitor -> monitor.topology().primary().isPresent()));
         log.info("Tidepool {} started: transport={}, event loops={}, pool_mode={}, config={}", Version.get(),
                 transport.name(), threads, s.get(Keys.POOL_MODE).configName(), configPath);
     }
@@ -88,7 +102,7 @@ public final class Tidepool {
     }
 
     private ConfigResolver resolver(Config c) {
-        return new ConfigResolver(c, AuthSetup.credentials(c));
+        return new ConfigResolver(c, AuthSetup.credentials(c), routing);
     }
 
     private ClientContext clientContext(Config c) {
@@ -96,7 +110,7 @@ public final class Tidepool {
         return new ClientContext(pools, cancels, new ClientStartup(new HashSet<>(s.get(Keys.IGNORE_STARTUP_PARAMETERS))),
                 AuthSetup.authenticator(c),
                 s.get(Keys.CLIENT_LOGIN_TIMEOUT), s.get(Keys.APPLICATION_NAME_ADD_HOST), s.get(Keys.LOG_CONNECTIONS),
-                s.get(Keys.LOG_DISCONNECTIONS), () -> shuttingDown, admin);
+                s.get(Keys.LOG_DISCONNECTIONS), () -> shuttingDown, false, admin);
     }
 
     /** The [metrics] listener (listen_addr, listen_port) when the section exists; off otherwise (issue 7). */
@@ -208,11 +222,19 @@ public final class Tidepool {
         Config fresh = ConfigLoader.load(configPath);
         fresh.warnings().forEach(warning -> log.warn("config: {}", warning));
         ConfigDiff diff = ConfigDiff.between(config, fresh);
-        ClientContext context = clientContext(fresh);       // reads auth files: fails before anything changes
-        PoolManager.Resolver resolver = resolver(fresh);
+        ClientContext freshContext;
+        ConfigResolver freshResolver;
+        try {
+            routing.configure(fresh);
+            freshResolver = resolver(fresh);
+            freshContext = clientContext(fresh);       // reads auth files: fails before anything changes
+        } catch (RuntimeException e) {
+            routing.configure(config);
+            throw e;
+        }
         config = fresh;
-        pools.reconfigure(resolver);
-        clientContext = context;
+        pools.reconfigure(freshResolver);
+        clientContext = freshContext;
         log.info("configuration reloaded from {}: {}", configPath, diff);
     }
 
@@ -229,10 +251,16 @@ public final class Tidepool {
         }
         log.info("shutting down: no new connections; waiting up to {} s for running transactions",
                 grace.toSeconds());
+        if (vrrp != null) {
+            vrrp.close();                              // priority 0: the backup takes the VIP at once
+        }
         listeners.close();
         admin.close();
         if (metricsServer != null) {
             metricsServer.close();
+        }
+        if (readOnlyListeners != null) {
+            readOnlyListeners.close();
         }
         long deadline = System.nanoTime() + grace.toNanos();
         while (System.nanoTime() < deadline) {
@@ -242,6 +270,7 @@ public final class Tidepool {
             sleep(50);
         }
         closeAll();
+        routing.close();
         janitors.forEach(Janitor::stop);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
@@ -307,6 +336,15 @@ public final class Tidepool {
 
     public PoolManager pools() {
         return pools;
+    }
+
+    /** The VRRP speaker, when the configuration has a [vrrp] section. */
+    public io.tidepool.vip.@org.jspecify.annotations.Nullable VrrpInstance vrrp() {
+        return vrrp;
+    }
+
+    public io.tidepool.pooler.routing.RoutingService routing() {
+        return routing;
     }
 
     public Config config() {

@@ -97,7 +97,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (to == ClientState.WAITING_FOR_SERVER) {
             waitStartNanos = System.nanoTime();
         }
-        log.debug("{} {} -> {}: {}", this, from, to, reason);
+        if (log.isDebugEnabled()) {             // the hot path links and unlinks per transaction: no garbage
+            log.debug("{} {} -> {}: {}", this, from, to, reason);
+        }
     }
 
     @Override
@@ -233,7 +235,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 // DISABLE db on the console (PgBouncer objects.c: the same text).
                 throw new ProtocolException("database \"" + request.database() + "\" is disabled");
             }
-            PoolGroup group = context.pools().groupFor(request.database(), request.user());
+            PoolGroup group = context.pools().groupFor(request.database(), request.user(),
+                    context.readOnlyListener());
             if (group == null) {
                 throw new ProtocolException(SqlState.INVALID_CATALOG_NAME, "no such database: "
                         + request.database());
@@ -443,7 +446,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void linked(ServerConnection s) {
         server = s;
         boolean wasLogin = !loggedIn;
-        moveTo(ClientState.LINKED, "linked to " + s);
+        moveTo(ClientState.LINKED, "linked to a server");
         if (!channel().isWritable()) {
             s.channel().config().setAutoRead(false);
         }

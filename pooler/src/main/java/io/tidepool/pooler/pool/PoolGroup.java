@@ -25,7 +25,7 @@ public final class PoolGroup {
     private final AtomicInteger servers = new AtomicInteger();
     private final ConcurrentHashMap<EventLoop, Pool> pools = new ConcurrentHashMap<>();
     private volatile PoolSettings settings;
-    private volatile ServerTarget target;
+    private volatile TargetSelector targets;
     private volatile @Nullable Pool home;
     private final io.tidepool.pooler.link.KnownStatements knownStatements = new io.tidepool.pooler.link.KnownStatements();
 
@@ -34,12 +34,12 @@ public final class PoolGroup {
     private final io.tidepool.pooler.metrics.@Nullable PoolerMetrics metrics;
 
     public PoolGroup(PoolKey key, GlobalLimits limits, ServerConnector connector, PoolSettings settings,
-                     ServerTarget target) {
-        this(key, limits, connector, settings, target, new DatabaseState(key.database(), new DatabaseState()), null);
+                     TargetSelector targets) {
+        this(key, limits, connector, settings, targets, new DatabaseState(key.database(), new DatabaseState()), null);
     }
 
     public PoolGroup(PoolKey key, GlobalLimits limits, ServerConnector connector, PoolSettings settings,
-                     ServerTarget target, DatabaseState state,
+                     TargetSelector targets, DatabaseState state,
                      io.tidepool.pooler.metrics.@Nullable PoolerMetrics metrics) {
         this.state = state;
         this.metrics = metrics;
@@ -48,7 +48,7 @@ public final class PoolGroup {
         this.connector = connector;
         this.limits = limits;
         this.settings = settings;
-        this.target = target;
+        this.targets = targets;
     }
 
     public PoolKey key() {
@@ -97,14 +97,15 @@ public final class PoolGroup {
         return settings;
     }
 
-    public ServerTarget target() {
-        return target;
+    /** Where new server connections of this group go. */
+    public TargetSelector targets() {
+        return targets;
     }
 
     /** Applies a reloaded configuration; pools read the new values from their next decision on. */
-    public void update(PoolSettings newSettings, ServerTarget newTarget) {
+    public void update(PoolSettings newSettings, TargetSelector newTargets) {
         settings = newSettings;
-        target = newTarget;
+        targets = newTargets;
         pools.values().forEach(pool -> pool.loop().execute(pool::settingsChanged));
     }
 
@@ -192,6 +193,14 @@ public final class PoolGroup {
                 pool.loop().execute(pool::donateIdle);
             }
         }
+    }
+
+    /**
+     * The routing topology changed: idle servers whose target is no longer valid close now, linked ones when their
+     * client lets go; waiting clients get servers if a target appeared.
+     */
+    public void topologyChanged() {
+        pools.values().forEach(pool -> pool.loop().execute(pool::revalidateTargets));
     }
 
     /** Whether a loop other than {@code self}'s has clients waiting for this key. */

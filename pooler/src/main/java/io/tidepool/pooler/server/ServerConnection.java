@@ -83,26 +83,27 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     /** RECONNECT: close instead of returning to the pool (PgBouncer close_needed). */
     private boolean closeNeeded;
 
-    private ServerConnection(Pool pool) {
+    private ServerConnection(Pool pool, ServerTarget target) {
         this.pool = pool;
-        this.target = pool.target();
+        this.target = target;
         this.login = new ServerLogin(target, pool.group().scramPassThrough());
         this.statements = new ServerStatements(pool.group().knownStatements());
     }
 
     /** Opens a new server connection for {@code pool}; it reports to the pool when it is idle or closed. */
-    public static void open(Pool pool) {
-        ServerConnection server = new ServerConnection(pool);
+    public static void open(Pool pool, ServerTarget target) {
+        ServerConnection server = new ServerConnection(pool, target);
         var settings = pool.settings();
         pool.group().connector().connect(pool.loop(), server.target, settings.serverConnectTimeout(),
                 new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(FrameDecoder.NAME, new FrameDecoder(Direction.BACKEND, Limits.DEFAULT));
+                        ch.pipeline().addLast(FrameDecoder.NAME, new FrameDecoder(Direction.BACKEND, Limits.DEFAULT, true));
                         ch.pipeline().addLast("server", server);
                     }
                 }).addListener((ChannelFutureListener) future -> {
                     if (!future.isSuccess()) {
+                        pool.group().targets().serverFailed(server.target);
                         server.loginError = ErrorResponse.fatal(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
                                 "could not connect to server " + server.target.host() + ":" + server.target.port()
                                         + ": " + describe(future.cause()));
@@ -123,7 +124,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         if (to == ServerState.IDLE) {
             idleSinceNanos = System.nanoTime();
         }
-        log.debug("{} {} -> {}: {}", this, from, to, reason);
+        if (log.isDebugEnabled()) {             // the hot path links and unlinks per transaction: no garbage
+            log.debug("{} {} -> {}: {}", this, from, to, reason);
+        }
         pool.track(this, from, to);
     }
 
@@ -225,7 +228,12 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                 loginError = error;
                 close("login failed: " + error.code() + " " + error.message());
             }
-            case ParameterStatus(var name, var value) -> parameters.reported(name, value);
+            case ParameterStatus(var name, var value) -> {
+                parameters.reported(name, value);
+                if (name.equals("in_hot_standby")) {
+                    pool.group().targets().serverReported(target, name, value);
+                }
+            }
             case BackendKeyData key -> backendKey = key;
             case ReadyForQuery ready -> {
                 if (!login.isDone()) {
@@ -353,7 +361,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         client = c;
         linkedSinceNanos = System.nanoTime();
         pool.stats().assigned(linkedSinceNanos - c.waitStartNanos());
-        moveTo(ServerState.LINKED, "linked to " + c);
+        moveTo(ServerState.LINKED, "linked to a client");
         c.linked(this);
     }
 
@@ -429,6 +437,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                     ParameterStatus status = ParameterStatus.decode(frame.body());
                     parameters.reported(status.name(), status.value());
                     c.parameterChanged(status.name(), status.value());
+                    if (status.name().equals("in_hot_standby")) {
+                        pool.group().targets().serverReported(target, status.name(), status.value());
+                    }
                 }
                 case ErrorResponse.TYPE -> {
                     ErrorResponse error = ErrorResponse.decode(frame.body());
@@ -545,7 +556,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     }
 
     private void release(String reason) {
-        if (dying) {
+        if (!pool.group().targets().stillValid(target)) {
+            close("host " + target.host() + ":" + target.port() + " changed role");
+        } else if (dying) {
             close("server is shutting down");
         } else if (closeNeeded) {
             close("reconnect requested by admin");
@@ -590,6 +603,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         }
         boolean neverLoggedIn = state == ServerState.CONNECTING || state == ServerState.AUTHENTICATING
                 || (loginError != null);
+        if (neverLoggedIn || reason.startsWith("server closed") || reason.startsWith("I/O error")) {
+            pool.group().targets().serverFailed(target);
+        }
         if (loginTimeout != null) {
             loginTimeout.cancel(false);
         }
