@@ -110,10 +110,10 @@ public final class PoolerMetrics {
         counter("tidepool.server.assignments", "server assignments", key, tags, f -> f.totals().serverAssignments());
         counter("tidepool.bytes.received", "bytes from clients", key, tags, f -> f.totals().bytesReceived());
         counter("tidepool.bytes.sent", "bytes to clients", key, tags, f -> f.totals().bytesSent());
-        counter("tidepool.xact.time.seconds", "total transaction time", key, tags,
+        counter("tidepool.pool.xact.seconds", "total transaction time", key, tags,
                 f -> f.totals().xactMicros() / 1e6);
-        counter("tidepool.query.time.seconds", "total query time", key, tags, f -> f.totals().queryMicros() / 1e6);
-        counter("tidepool.wait.time.seconds", "total wait time", key, tags, f -> f.totals().waitMicros() / 1e6);
+        counter("tidepool.pool.query.seconds", "total query time", key, tags, f -> f.totals().queryMicros() / 1e6);
+        counter("tidepool.pool.wait.seconds", "total wait time", key, tags, f -> f.totals().waitMicros() / 1e6);
     }
 
     private void gauge(String name, String description, String key, Tags tags, ToDoubleFunction<PoolFigures> value) {
