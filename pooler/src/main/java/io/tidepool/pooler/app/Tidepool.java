@@ -113,7 +113,10 @@ public final class Tidepool {
                 s.get(Keys.LOG_DISCONNECTIONS), () -> shuttingDown, false, admin);
     }
 
-    /** The [metrics] listener (listen_addr, listen_port) when the section exists; off otherwise (issue 7). */
+    /**
+     * The [metrics] listener (listen_addr, listen_port) when the section exists; off otherwise (issue 7). Ready means
+     * what the VRRP health means: accepting clients, and a primary known for every routed database.
+     */
     private io.tidepool.pooler.metrics.@org.jspecify.annotations.Nullable MetricsServer startMetrics(Config c)
             throws java.io.IOException {
         var section = c.section("metrics");
@@ -129,7 +132,8 @@ public final class Tidepool {
                     + section.getOrDefault("listen_port", "") + "\" (expected: a port 0..65535)");
         }
         return io.tidepool.pooler.metrics.MetricsServer.start(address.equals("*") ? "0.0.0.0" : address, port,
-                metrics, () -> !shuttingDown);
+                metrics, () -> !shuttingDown && routing.monitors().values().stream()
+                        .allMatch(monitor -> monitor.topology().primary().isPresent()));
     }
 
     /** The admin console's view of this pooler (issue 7). */
