@@ -41,6 +41,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -57,6 +58,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ClientSession extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     private static final AtomicLong IDS = new AtomicLong();
+    /**
+     * Parameters replayed per client in transaction and statement pooling (issue 3's list, PgBouncer's varcache),
+     * lower case. Other reported parameters are read-only (is_superuser, session_authorization...) or not the
+     * client's to carry, and a set_config of them would fail the client's next link.
+     */
+    private static final Set<String> TRACKED = io.tidepool.pooler.link.SessionStateWatch.REPLAYED;
 
     private final long id = IDS.incrementAndGet();
     private final ClientContext context;
@@ -73,10 +80,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private @Nullable StatementRewriter rewriter;
     /** Parse/Close answered locally since the last Sync: a Sync then needs no server either. */
     private boolean answeredLocally;
+    /** Session state was seen: the server stays linked until the client leaves, then it is reset. */
+    private boolean pinned;
     private @Nullable ScheduledFuture<?> loginTimeout;
     private boolean pendingFlush;
     private boolean loggedIn;
     private long waitStartNanos;
+    private long lastReadNanos = System.nanoTime();
     private String peer = "?";
     /** Admin console hook (issue 7): set when the client logs in to the virtual database; then it has no pool. */
     private boolean consoleLogin;
@@ -167,6 +177,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        lastReadNanos = System.nanoTime();                  // once per read batch, for client_idle_timeout
         if (pendingFlush) {
             pendingFlush = false;
             ServerConnection s = server;
@@ -446,6 +457,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void linked(ServerConnection s) {
         server = s;
         boolean wasLogin = !loggedIn;
+        boolean loginOnly = wasLogin && held.isEmpty();
         moveTo(ClientState.LINKED, "linked to a server");
         if (!channel().isWritable()) {
             s.channel().config().setAutoRead(false);
@@ -460,6 +472,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             channel().config().setAutoRead(true);
         }
         s.flush();
+        if (loginOnly) {
+            // The link only taught the pool its welcome: no request is running, so transaction and statement pooling
+            // end it now; otherwise a client that logs in and sits idle would pin the server until its first query.
+            readyForQuery(TransactionStatus.IDLE, s.outstanding(), s.tracker().isEmpty());
+        }
     }
 
     /**
@@ -473,8 +490,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         Map<String, String> asked = new java.util.HashMap<>();
         wantedParameters.forEach((name, value) -> asked.put(name.toLowerCase(java.util.Locale.ROOT), value));
-        serverParameters.forEach((name, value) ->
-                write(new ParameterStatus(name, asked.getOrDefault(name.toLowerCase(java.util.Locale.ROOT), value))));
+        boolean replayed = pool != null && pool.settings().poolMode() != PoolMode.SESSION;
+        serverParameters.forEach((name, value) -> {
+            String key = name.toLowerCase(java.util.Locale.ROOT);
+            write(new ParameterStatus(name, asked.getOrDefault(key, value)));
+            if (replayed && TRACKED.contains(key) && !asked.containsKey(key)) {
+                // What the client was told is what it relies on: a server whose value another client changed must be
+                // set back before this client uses it (else A's SET TimeZone shows in B's session).
+                wantedParameters.put(name, value);
+            }
+        });
         write(cancelKey());
         write(ReadyForQuery.IDLE);
         channel().flush();
@@ -518,10 +543,31 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             disconnect(SqlState.FEATURE_NOT_SUPPORTED, "transaction blocks not allowed in statement pooling mode");
             return;
         }
-        if (mode.endsLink(status, outstanding) && nothingPending && held.isEmpty()) {
+        if (mode.endsLink(status, outstanding) && nothingPending && held.isEmpty() && !pinned) {
             server = null;
             moveTo(ClientState.IDLE, "transaction done");
             s.unlink();
+        }
+    }
+
+    /**
+     * The client used session state that will not follow it to another server connection (transaction or statement
+     * mode): counted, logged once per client, and refused when session_state_policy = refuse.
+     */
+    public void usedSessionState(String feature) {
+        Pool p = pool();
+        p.group().countSessionStateUse();
+        if (p.settings().refuseSessionState() && io.tidepool.pooler.link.SessionStateWatch.isCertain(feature)) {
+            disconnect(SqlState.FEATURE_NOT_SUPPORTED, feature + " is not supported in " + p.settings().poolMode()
+                    .configName() + " pooling mode (session_state_policy = refuse); use a session-mode pool");
+            return;
+        }
+        if (!pinned) {
+            // The state lives on this server connection: the client keeps it (as in session mode) until it leaves,
+            // and the server is reset before anyone else gets it (RELIABILITY 68-70: "pinned or reset").
+            pinned = true;
+            log.warn("{} uses {} in {} pooling mode: pinned to its server connection until it disconnects",
+                    this, feature, p.settings().poolMode().configName());
         }
     }
 
@@ -539,7 +585,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** The server reported a parameter change the client caused (SET): remember it for the next server. */
     public void parameterChanged(String name, String value) {
-        if (wantedParameters.containsKey(name) || pool != null && pool.settings().poolMode() != PoolMode.SESSION) {
+        if (wantedParameters.containsKey(name) || pool != null && pool.settings().poolMode() != PoolMode.SESSION
+                && TRACKED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
             wantedParameters.put(name, value);
         }
     }
@@ -665,7 +712,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             boolean midMessage = channel != null
                     && channel.pipeline().get(FrameDecoder.class) instanceof FrameDecoder decoder
                     && decoder.isStreaming();
-            s.clientGone(midMessage);
+            s.clientGone(midMessage, pinned);
         }
         if (pool != null) {
             pool.removeClient(this);
@@ -734,6 +781,30 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     public Map<String, String> wantedParameters() {
         return wantedParameters;
+    }
+
+    /**
+     * The janitor's per-client timeouts (PgBouncer's names): client_idle_timeout for a client with nothing running,
+     * idle_transaction_timeout for one sitting inside a transaction, query_timeout for a request that runs too long.
+     * Each ends the client; its server is closed if it is not idle (PgBouncer closes both as well), and the pooler
+     * never cancels a query on its own (promise P4: a COMMIT may be waiting for synchronous replication).
+     */
+    public void checkTimeouts(long now, io.tidepool.pooler.pool.PoolSettings settings) {
+        if (state == ClientState.CLOSING || state == ClientState.CLOSED || !loggedIn) {
+            return;
+        }
+        ServerConnection s = server;
+        long queryTimeout = settings.queryTimeout().toNanos();
+        long idleTransaction = settings.idleTransactionTimeout().toNanos();
+        long clientIdle = settings.clientIdleTimeout().toNanos();
+        if (s != null && queryTimeout > 0 && s.requestRunningNanos(now) >= queryTimeout) {
+            disconnect(SqlState.QUERY_CANCELED, "query_timeout");
+        } else if (s != null && idleTransaction > 0 && s.idleInTransactionNanos(now) >= idleTransaction) {
+            disconnect(SqlState.IDLE_IN_TRANSACTION_SESSION_TIMEOUT, "idle transaction timeout");
+        } else if (clientIdle > 0 && now - lastReadNanos >= clientIdle
+                && (s == null || s.requestRunningNanos(now) == 0 && s.idleInTransactionNanos(now) == 0)) {
+            disconnect(SqlState.IDLE_SESSION_TIMEOUT, "client_idle_timeout");
+        }
     }
 
     public long waitStartNanos() {

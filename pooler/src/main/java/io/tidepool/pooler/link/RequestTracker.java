@@ -20,7 +20,7 @@ import java.util.ArrayDeque;
 public final class RequestTracker {
     /** What a pending request is and who answers it. */
     public enum Kind {
-        PARSE, PARSE_FAKE, PARSE_SILENT, BIND, DESCRIBE_STATEMENT, DESCRIBE_PORTAL, EXECUTE, CLOSE, CLOSE_FAKE,
+        PARSE, PARSE_FAKE, PARSE_SILENT, ERROR_FAKE, BIND, DESCRIBE_STATEMENT, DESCRIBE_PORTAL, EXECUTE, CLOSE, CLOSE_FAKE,
         CLOSE_SILENT, SYNC, QUERY, FUNCTION_CALL
     }
 
@@ -32,9 +32,24 @@ public final class RequestTracker {
     private final ArrayDeque<Kind> pending = new ArrayDeque<>();
     /** Server-side names of the PARSE and PARSE_SILENT entries, in order: forgotten if their Parse fails. */
     private final ArrayDeque<String> parses = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuf> errors = new ArrayDeque<>();
+    /** Server-side names of the CLOSE_SILENT entries, in order. */
+    private final ArrayDeque<String> closes = new ArrayDeque<>();
 
     public void add(Kind kind) {
         pending.addLast(kind);
+    }
+
+    /** An ErrorResponse the pooler owes the client at this point of the stream (a duplicate statement name). */
+    public void addFakeError(ByteBuf error) {
+        pending.addLast(Kind.ERROR_FAKE);
+        errors.addLast(error);
+    }
+
+    /** A Close the pooler sent to make room; its name comes back into the cache if the server skips it. */
+    public void addEviction(String serverName) {
+        pending.addLast(Kind.CLOSE_SILENT);
+        closes.addLast(serverName);
     }
 
     public void addParse(Kind kind, String serverName) {
@@ -78,7 +93,10 @@ public final class RequestTracker {
             case '3' -> {
                 if (head == Kind.CLOSE || head == Kind.CLOSE_SILENT) {
                     pending.pollFirst();
-                    return head == Kind.CLOSE_SILENT;
+                    if (head == Kind.CLOSE_SILENT) {
+                        closes.pollFirst();
+                        return true;
+                    }
                 }
             }
             case 'E' -> {
@@ -91,6 +109,8 @@ public final class RequestTracker {
                     Kind kind = pending.pollFirst();
                     if (kind == Kind.PARSE || kind == Kind.PARSE_SILENT) {
                         parses.pollFirst();
+                    } else if (kind == Kind.CLOSE_SILENT) {
+                        closes.pollFirst();
                     }
                     if (kind == Kind.SYNC || kind == Kind.QUERY || kind == Kind.FUNCTION_CALL) {
                         break;
@@ -103,12 +123,17 @@ public final class RequestTracker {
         return false;
     }
 
-    /** An error in an extended batch: nothing answers the requests up to the next Sync. */
+    /**
+     * An error in an extended batch: the server skips every request up to the next Sync, so the pooler's cache
+     * must undo what it assumed of them: a skipped Parse prepared nothing, a skipped Close closed nothing.
+     */
     private void skipToSync(ServerStatements statements) {
         while (!pending.isEmpty() && pending.peekFirst() != Kind.SYNC) {
             Kind kind = pending.pollFirst();
             if (kind == Kind.PARSE || kind == Kind.PARSE_SILENT) {
                 statements.remove(parses.pollFirst());      // not prepared after all
+            } else if (kind == Kind.CLOSE_SILENT) {
+                statements.restore(closes.pollFirst());     // still prepared on the server
             }
         }
     }
@@ -128,6 +153,8 @@ public final class RequestTracker {
                 client.write(PARSE_COMPLETE.duplicate(), client.voidPromise());
             } else if (head == Kind.CLOSE_FAKE) {
                 client.write(CLOSE_COMPLETE.duplicate(), client.voidPromise());
+            } else if (head == Kind.ERROR_FAKE) {
+                client.write(errors.pollFirst(), client.voidPromise());
             } else {
                 return wrote;
             }
@@ -137,7 +164,10 @@ public final class RequestTracker {
     }
 
     public void clear() {
+        errors.forEach(ByteBuf::release);
+        errors.clear();
         pending.clear();
         parses.clear();
+        closes.clear();
     }
 }

@@ -11,6 +11,8 @@ import io.tidepool.wire.ProtocolException;
 import io.tidepool.wire.WireUnit;
 import io.tidepool.wire.buf.CStrings;
 import io.tidepool.wire.buf.LengthPrefix;
+import io.tidepool.wire.backend.ErrorResponse;
+import io.tidepool.wire.error.SqlState;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -31,12 +33,44 @@ import java.util.Map;
 public final class StatementRewriter {
     /** Names longer than this are refused; PostgreSQL truncates identifiers to 63 bytes anyway. */
     static final int MAX_NAME = 512;
+    /** Statements one client may hold. */
+    static final int MAX_CLIENT_STATEMENTS = 10_000;
 
-    private final Map<String, StatementDef> statements = new HashMap<>();
+    /**
+     * The client's statements, least recently used first, bounded (RELIABILITY 33: a client that prepares a million
+     * statements without closing them must not grow the pooler without limit). Past the bound the least recently
+     * used one is forgotten, with a warning; PostgreSQL drivers keep far fewer (pgjdbc: 256).
+     */
+    private final Map<String, StatementDef> statements = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, StatementDef> eldest) {
+            if (size() <= MAX_CLIENT_STATEMENTS) {
+                return false;
+            }
+            if (!warnedEviction) {
+                warnedEviction = true;
+                org.slf4j.LoggerFactory.getLogger(StatementRewriter.class).warn(
+                        "a client prepared more than {} statements without closing them; forgetting the oldest",
+                        MAX_CLIENT_STATEMENTS);
+            }
+            return true;
+        }
+    };
+    private boolean warnedEviction;
+    /** After a duplicate name: the client's messages are dropped until its Sync. */
+    private boolean skippingToSync;
 
     /** Forwards one client message to {@code server}; takes ownership of {@code unit}. */
     public void forward(WireUnit unit, LinkedServer server, Channel client) {
         RequestTracker tracker = server.tracker();
+        if (skippingToSync) {
+            // PostgreSQL's rule after an error in an extended batch: everything up to Sync is ignored.
+            if (unit.type() != 'S' || unit instanceof FramePart) {
+                ReferenceCountUtil.release(unit.content());
+                return;
+            }
+            skippingToSync = false;
+        }
         if (unit instanceof FramePart part) {
             if (part.first()) {
                 if (part.type() == 'B') {
@@ -75,11 +109,13 @@ public final class StatementRewriter {
     }
 
     private void parse(Frame frame, LinkedServer server, ByteBufAllocator alloc) {
+        boolean sent = false;
         try {
             ByteBuf body = frame.body();
             String name = CStrings.read(body, MAX_NAME, "Parse statement name");
             if (name.isEmpty()) {
                 server.tracker().addParse(Kind.PARSE, "");
+                sent = true;                                // ownership passes to the server channel
                 server.send(frame);
                 return;
             }
@@ -87,6 +123,13 @@ public final class StatementRewriter {
             byte[] types = new byte[body.readableBytes()];
             body.readBytes(types);
             StatementDef def = StatementDef.of(query, types);
+            if (statements.containsKey(name)) {
+                // The name is taken (no Close in between): PostgreSQL's 42P05, then skip to Sync, as the server would.
+                server.tracker().addFakeError(ErrorResponse.error(SqlState.DUPLICATE_PREPARED_STATEMENT,
+                        "prepared statement \"" + name + "\" already exists").encode(alloc));
+                skippingToSync = true;
+                return;
+            }
             statements.put(name, def);
             if (server.statements().contains(def.serverName())) {
                 server.tracker().add(Kind.PARSE_FAKE);
@@ -94,7 +137,9 @@ public final class StatementRewriter {
                 prepare(def, Kind.PARSE, server, alloc);
             }
         } finally {
-            frame.release();
+            if (!sent) {
+                frame.release();
+            }
         }
     }
 
@@ -107,7 +152,7 @@ public final class StatementRewriter {
             close.writeByte('S');
             CStrings.write(close, evicted);
             LengthPrefix.end(close, at);
-            server.tracker().add(Kind.CLOSE_SILENT);
+            server.tracker().addEviction(evicted);
             server.sendBuilt(close);
         }
         ByteBuf out = alloc.buffer(16 + def.serverName().length() + def.query().length() * 3 + def.parameterTypes().length);
@@ -209,8 +254,8 @@ public final class StatementRewriter {
     public boolean parseLocally(Frame frame, KnownStatements known) {
         ByteBuf body = frame.body();
         String name = CStrings.read(body, MAX_NAME, "Parse statement name");
-        if (name.isEmpty()) {
-            return false;
+        if (name.isEmpty() || statements.containsKey(name)) {
+            return false;                                   // unnamed, or a duplicate: the batch path decides
         }
         String query = CStrings.read(body, "Parse query");
         byte[] types = new byte[body.readableBytes()];

@@ -292,6 +292,12 @@ public final class Pool {
             }
         }
         openForWaiters();
+        if (s.queryTimeout().toNanos() > 0 || s.idleTransactionTimeout().toNanos() > 0
+                || s.clientIdleTimeout().toNanos() > 0) {
+            for (ClientSession client : List.copyOf(clients)) {
+                client.checkTimeouts(now, s);
+            }
+        }
         for (ServerConnection server : List.copyOf(idle)) {
             if (server.idleTooLong(now) || server.livedTooLong(now)) {
                 server.close(server.livedTooLong(now) ? "server lifetime over" : "server idle timeout");

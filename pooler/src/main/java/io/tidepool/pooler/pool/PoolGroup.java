@@ -84,6 +84,18 @@ public final class PoolGroup {
         pools.values().forEach(pool -> pool.loop().execute(pool::openForWaiters));
     }
 
+    private final java.util.concurrent.atomic.AtomicLong sessionStateUses = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A client used session state that cannot follow it across server connections (transaction/statement mode). */
+    public void countSessionStateUse() {
+        sessionStateUses.incrementAndGet();
+    }
+
+    /** For metrics and SHOW: how often clients of this group used session state in transaction/statement mode. */
+    public long sessionStateUses() {
+        return sessionStateUses.get();
+    }
+
     /** Statements some server of this group has accepted. */
     public io.tidepool.pooler.link.KnownStatements knownStatements() {
         return knownStatements;

@@ -61,6 +61,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private final ServerLogin login;
     private final ServerParameters parameters = new ServerParameters();
     private final RequestTracker tracker = new RequestTracker();
+    private final io.tidepool.pooler.link.SessionStateWatch sessionState = new io.tidepool.pooler.link.SessionStateWatch();
     private final ServerStatements statements;
     private final long createdNanos = System.nanoTime();
     private @Nullable Channel channel;
@@ -82,6 +83,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private long xactStartNanos;
     /** RECONNECT: close instead of returning to the pool (PgBouncer close_needed). */
     private boolean closeNeeded;
+    private long requestStartNanos;
+    private long readyNanos;
 
     private ServerConnection(Pool pool, ServerTarget target) {
         this.pool = pool;
@@ -321,14 +324,15 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     public void link(ClientSession c) {
         var settings = pool.settings();
         long checkDelay = settings.serverCheckDelay().toNanos();
-        boolean check = checkDelay == 0 || System.nanoTime() - idleSinceNanos >= checkDelay;
+        String checkQuery = settings.serverCheckQuery();
+        boolean check = checkQuery != null && (checkDelay == 0 || System.nanoTime() - idleSinceNanos >= checkDelay);
         ParameterSync.Plan plan = ParameterSync.plan(c.wantedParameters(), parameters);
         if (!check && plan == null) {
             linkNow(c);
             return;
         }
-        String sql = (check ? settings.serverCheckQuery() : "")
-                + (plan == null ? "" : (check && !settings.serverCheckQuery().isEmpty() ? ";" : "") + plan.sql());
+        String sql = (check ? checkQuery : "")
+                + (plan == null ? "" : (check && !checkQuery.isEmpty() ? ";" : "") + plan.sql());
         moveTo(ServerState.CHECKING, check ? "server check" : "parameter sync");
         runInternal(sql, error -> {
             if (state == ServerState.CLOSED) {
@@ -392,14 +396,14 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     public void send(WireUnit unit) {
         byte type = unit.type();
         if ((type == 'Q' || type == 'S' || type == 'F') && startsMessage(unit)) {
-            if (outstanding == 0) {
+            if (outstanding++ == 0) {
+                requestStartNanos = System.nanoTime();      // query_timeout counts from the oldest request
                 // Statistics: a request (and, from idle, a transaction) starts with the first one outstanding.
-                queryStartNanos = System.nanoTime();
+                queryStartNanos = requestStartNanos;
                 if (xactStartNanos == 0 && transactionStatus == TransactionStatus.IDLE) {
                     xactStartNanos = queryStartNanos;
                 }
             }
-            outstanding++;
         }
         pool.stats().received(unit.content().readableBytes());
         channel().write(unit.content(), channel().voidPromise());
@@ -426,7 +430,11 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                 case ReadyForQuery.TYPE -> {
                     outstanding = Math.max(0, outstanding - 1);
                     transactionStatus = TransactionStatus.of(frame.bytes().getByte(frame.bytes().readerIndex() + 5));
-                    countReadyForQuery();
+                    readyNanos = System.nanoTime();
+                    if (outstanding > 0) {
+                        requestStartNanos = readyNanos;           // the next pipelined request is now running
+                    }
+                    countReadyForQuery(readyNanos);
                     c.channel().write(frame.bytes(), c.channel().voidPromise());
                     flushTarget = c.channel();
                     tracker.drainFakes(c.channel());
@@ -437,6 +445,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                     ParameterStatus status = ParameterStatus.decode(frame.body());
                     parameters.reported(status.name(), status.value());
                     c.parameterChanged(status.name(), status.value());
+                    sessionState.parameterReported(status.name());
                     if (status.name().equals("in_hot_standby")) {
                         pool.group().targets().serverReported(target, status.name(), status.value());
                     }
@@ -454,6 +463,10 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         }
         if (unit.type() == 'C' && whole && c.tracksStatements()) {
             forgetStatementsOnDeallocateAll((Frame) unit, c);
+            String feature = sessionState.onCommandComplete(((Frame) unit).body(), transactionStatus);
+            if (feature != null) {
+                c.usedSessionState(feature);
+            }
         }
         c.channel().write(unit.content(), c.channel().voidPromise());
         flushTarget = c.channel();
@@ -463,8 +476,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     }
 
     /** Statistics at a relayed ReadyForQuery: one query done; a transaction done when the status is idle. */
-    private void countReadyForQuery() {
-        long now = System.nanoTime();
+    private void countReadyForQuery(long now) {
         if (queryStartNanos != 0) {
             pool.stats().queryDone(now - queryStartNanos);
             queryStartNanos = outstanding > 0 ? now : 0;
@@ -515,7 +527,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
      * The linked client left. PgBouncer's rule: a server goes back to the pool only when it is idle, nothing is
      * outstanding and nothing half-sent; otherwise its session state is unknown and it is closed.
      */
-    public void clientGone(boolean clientMidMessage) {
+    public void clientGone(boolean clientMidMessage, boolean sessionStateUsed) {
         client = null;
         if (state != ServerState.LINKED) {
             return;
@@ -528,14 +540,14 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         } else if (transactionStatus != TransactionStatus.IDLE) {
             close("client disconnected inside a transaction");
         } else {
-            reset();
+            reset(sessionStateUsed);
         }
     }
 
-    private void reset() {
+    private void reset(boolean sessionStateUsed) {
         var settings = pool.settings();
         boolean resetNeeded = settings.poolMode() == io.tidepool.pooler.pool.PoolMode.SESSION
-                || settings.serverResetQueryAlways();
+                || settings.serverResetQueryAlways() || sessionStateUsed;
         if (!resetNeeded || settings.serverResetQuery().isBlank()) {
             release("client left");
             return;
@@ -644,6 +656,16 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     public boolean idleTooLong(long now) {
         long limit = pool.settings().serverIdleTimeout().toNanos();
         return state == ServerState.IDLE && limit > 0 && now - idleSinceNanos >= limit;
+    }
+
+    /** Nanoseconds the oldest outstanding request has been running (0 when none): query_timeout. */
+    public long requestRunningNanos(long now) {
+        return outstanding > 0 ? now - requestStartNanos : 0;
+    }
+
+    /** Nanoseconds idle inside a transaction (0 when not): idle_transaction_timeout. */
+    public long idleInTransactionNanos(long now) {
+        return outstanding == 0 && transactionStatus != TransactionStatus.IDLE ? now - readyNanos : 0;
     }
 
     public boolean livedTooLong(long now) {

@@ -63,7 +63,7 @@ public final class TidepoolFixture implements AutoCloseable, LogSource {
         return tidepool;
     }
 
-    LogCapture logs() {
+    public LogCapture logs() {
         return logs;
     }
 
