@@ -92,6 +92,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private long waitStartNanos;
     private long lastReadNanos = System.nanoTime();
     private String peer = "?";
+    /** Admin console hook (issue 7): set when the client logs in to the virtual database; then it has no pool. */
+    private boolean consoleLogin;
+    private AdminGateway.@Nullable Conversation console;
 
     public ClientSession(ClientContext context) {
         this.context = context;
@@ -149,6 +152,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void onWireUnit(WireUnit unit) {
+        if (console != null && state == ClientState.IDLE) {
+            // Admin console hook: every message goes to the console conversation; Terminate closes quietly.
+            if (unit.type() == Terminate.TYPE && !(unit instanceof FramePart)) {
+                ReferenceCountUtil.release(unit.content());
+                disconnectWith(null, "client sent Terminate");
+            } else {
+                console.onMessage(unit);
+            }
+            return;
+        }
         switch (state) {
             case LINKED -> forwardToServer(unit);
             case IDLE -> {
@@ -229,13 +242,24 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             startup = null;                                 // not counted: finish() must not release the slot
             throw new ProtocolException(SqlState.TOO_MANY_CONNECTIONS, "no more connections allowed (max_client_conn)");
         }
-        PoolGroup group = context.pools().groupFor(request.database(), request.user(), context.readOnlyListener());
-        if (group == null) {
-            throw new ProtocolException(SqlState.INVALID_CATALOG_NAME, "no such database: " + request.database());
+        AdminGateway admin = context.admin();
+        if (admin != null && admin.isConsole(request.database())) {
+            consoleLogin = true;                            // admin console hook: no pool; see authenticated()
+        } else {
+            if (context.pools().state(request.database()).isDisabled()) {
+                // DISABLE db on the console (PgBouncer objects.c: the same text).
+                throw new ProtocolException("database \"" + request.database() + "\" is disabled");
+            }
+            PoolGroup group = context.pools().groupFor(request.database(), request.user(),
+                    context.readOnlyListener());
+            if (group == null) {
+                throw new ProtocolException(SqlState.INVALID_CATALOG_NAME, "no such database: "
+                        + request.database());
+            }
+            Pool p = group.poolFor(channel().eventLoop());
+            pool = p;
+            p.addClient(this);
         }
-        Pool p = group.poolFor(channel().eventLoop());
-        pool = p;
-        p.addClient(this);
         wantedParameters.putAll(request.parameters());
         if (context.applicationNameAddHost()) {
             wantedParameters.merge("application_name", " - " + peer, String::concat);
@@ -364,11 +388,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private void refuseLogin(AuthStep.Fail fail) {
         log.info("{} authentication failed: {}", this, fail.detail());
+        context.pools().metrics().authFailed();
         disconnect(fail.sqlState(), fail.message());
     }
 
     /** The client proved who it is: AuthenticationOk, then the welcome now or after the first server login. */
     private void authenticated() {
+        if (consoleLogin) {
+            enterConsole();
+            return;
+        }
         Pool p = pool();
         var settings = p.settings();
         if (settings.poolMode() != PoolMode.SESSION && settings.maxPreparedStatements() > 0) {
@@ -389,6 +418,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             moveTo(ClientState.WAITING_FOR_SERVER, "logged in, waiting for the pool's first server connection");
             p.acquire(this);
         }
+    }
+
+    /** Admin console hook: admin_users and stats_users get the console; anyone else "not allowed" (admin.c). */
+    private void enterConsole() {
+        AdminGateway admin = java.util.Objects.requireNonNull(context.admin(), "admin gateway");
+        StartupRequest request = java.util.Objects.requireNonNull(startup, "startup");
+        if (!admin.mayEnter(request.user())) {
+            refuseLogin(new AuthStep.Fail(SqlState.PROTOCOL_VIOLATION, "not allowed",
+                    "user " + request.user() + " is neither in admin_users nor in stats_users"));
+            return;
+        }
+        cancelKey = context.cancels().register(this);
+        write(AuthenticationOk.INSTANCE);
+        moveTo(ClientState.IDLE, "logged in to the admin console");
+        completeLogin(admin.welcome());
+        console = admin.open(this, request.user());
     }
 
     private void onCancelRequest(ChannelHandlerContext ctx, CancelRequest request) {
@@ -715,6 +760,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (pool != null) {
             pool.removeClient(this);
         }
+        if (console != null) {
+            console.closed();
+        }
         if (startup != null) {
             context.pools().limits().removeClient();
         }
@@ -810,6 +858,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public boolean isBusy() {
         ServerConnection s = server;
         return s != null && (s.outstanding() > 0 || s.transactionStatus() != TransactionStatus.IDLE);
+    }
+
+    /** Whether this client is on the admin console rather than a pool. */
+    public boolean isConsole() {
+        return consoleLogin;
     }
 
     public boolean isClosed() {

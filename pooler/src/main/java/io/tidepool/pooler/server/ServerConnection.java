@@ -78,6 +78,11 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private int cancelsInFlight;
     private long idleSinceNanos = createdNanos;
     private long linkedSinceNanos;
+    // Statistics (issue 7): when the current request and transaction started; 0 when none is running.
+    private long queryStartNanos;
+    private long xactStartNanos;
+    /** RECONNECT: close instead of returning to the pool (PgBouncer close_needed). */
+    private boolean closeNeeded;
     private long requestStartNanos;
     private long readyNanos;
 
@@ -359,6 +364,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private void linkNow(ClientSession c) {
         client = c;
         linkedSinceNanos = System.nanoTime();
+        pool.stats().assigned(linkedSinceNanos - c.waitStartNanos());
         moveTo(ServerState.LINKED, "linked to a client");
         c.linked(this);
     }
@@ -366,6 +372,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     /** Writes bytes the pooler built for this server (rewritten or injected messages). */
     @Override
     public void sendBuilt(ByteBuf bytes) {
+        pool.stats().received(bytes.readableBytes());
         channel().write(bytes, channel().voidPromise());
     }
 
@@ -391,8 +398,14 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         if ((type == 'Q' || type == 'S' || type == 'F') && startsMessage(unit)) {
             if (outstanding++ == 0) {
                 requestStartNanos = System.nanoTime();      // query_timeout counts from the oldest request
+                // Statistics: a request (and, from idle, a transaction) starts with the first one outstanding.
+                queryStartNanos = requestStartNanos;
+                if (xactStartNanos == 0 && transactionStatus == TransactionStatus.IDLE) {
+                    xactStartNanos = queryStartNanos;
+                }
             }
         }
+        pool.stats().received(unit.content().readableBytes());
         channel().write(unit.content(), channel().voidPromise());
     }
 
@@ -406,6 +419,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     private void forwardToClient(WireUnit unit) {
         ClientSession c = client;
+        pool.stats().sent(unit.content().readableBytes());
         boolean whole = unit instanceof Frame;
         if ((whole || ((io.tidepool.wire.FramePart) unit).first()) && tracker.onServerMessage(unit.type(), statements)) {
             ReferenceCountUtil.release(unit.content());     // the answer to a request the pooler made itself
@@ -423,6 +437,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                     if (outstanding > 0) {
                         requestStartNanos = readyNanos;           // the next pipelined request is now running
                     }
+                    countReadyForQuery(readyNanos);
                     c.channel().write(frame.bytes(), c.channel().voidPromise());
                     flushTarget = c.channel();
                     tracker.drainFakes(c.channel());
@@ -447,6 +462,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                 case ErrorResponse.TYPE -> {
                     ErrorResponse error = ErrorResponse.decode(frame.body());
                     c.requestFailed();
+                    pool.group().errorRelayed(error.code());
                     if (error.isFatal() || SqlState.isFatalToServerConnection(error.code())) {
                         dying = true;                     // relayed to the client; the server closes next
                     }
@@ -466,6 +482,18 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         flushTarget = c.channel();
         if (!tracker.isEmpty()) {
             tracker.drainFakes(c.channel());
+        }
+    }
+
+    /** Statistics at a relayed ReadyForQuery: one query done; a transaction done when the status is idle. */
+    private void countReadyForQuery(long now) {
+        if (queryStartNanos != 0) {
+            pool.stats().queryDone(now - queryStartNanos);
+            queryStartNanos = outstanding > 0 ? now : 0;
+        }
+        if (transactionStatus == TransactionStatus.IDLE && xactStartNanos != 0) {
+            pool.stats().xactDone(now - xactStartNanos);
+            xactStartNanos = 0;
         }
     }
 
@@ -554,6 +582,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             close("host " + target.host() + ":" + target.port() + " changed role");
         } else if (dying) {
             close("server is shutting down");
+        } else if (closeNeeded) {
+            close("reconnect requested by admin");
         } else if (livedTooLong(System.nanoTime())) {
             close("server lifetime over");
         } else if (cancelsInFlight > 0) {
@@ -655,6 +685,19 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     public ServerState state() {
         return state;
+    }
+
+    /** RECONNECT: this server closes instead of going back to the pool (or now, when idle; see Pool#reconnect). */
+    public void markCloseNeeded() {
+        closeNeeded = true;
+    }
+
+    public boolean closeNeeded() {
+        return closeNeeded;
+    }
+
+    public long idleSinceNanos() {
+        return idleSinceNanos;
     }
 
     public long id() {

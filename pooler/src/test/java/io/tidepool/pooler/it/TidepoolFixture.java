@@ -144,6 +144,7 @@ public final class TidepoolFixture implements AutoCloseable, LogSource {
         private final PostgresNode node;
         private final Map<String, String> databases = new LinkedHashMap<>();
         private final Map<String, String> settings = new LinkedHashMap<>();
+        private final StringBuilder extraSections = new StringBuilder();
 
         private Builder(PostgresNode node) {
             this.node = node;
@@ -164,6 +165,12 @@ public final class TidepoolFixture implements AutoCloseable, LogSource {
         public Builder databaseEntry(String name, String words) {
             databases.put(name, "host=" + node.host() + " port=" + node.port() + " user=" + PostgresNode.SUPERUSER
                     + " " + words);
+            return this;
+        }
+
+        /** Raw ini text appended after {@code [pgbouncer]}, e.g. a {@code [metrics]} section (admin tests). */
+        public Builder extra(String iniText) {
+            extraSections.append('\n').append(iniText).append('\n');
             return this;
         }
 
@@ -207,6 +214,7 @@ public final class TidepoolFixture implements AutoCloseable, LogSource {
             databases.forEach((name, value) -> ini.append(name).append(" = ").append(value).append('\n'));
             ini.append("\n[pgbouncer]\nlisten_port = ").append(port).append('\n');
             settings.forEach((key, value) -> ini.append(key).append(" = ").append(value).append('\n'));
+            ini.append(extraSections);
             return ini.toString();
         }
 
