@@ -95,7 +95,8 @@ final class ConfigResolver implements PoolManager.Resolver {
                         ? userSettings.idleTransactionTimeout() : s.get(Keys.IDLE_TRANSACTION_TIMEOUT),
                 s.get(Keys.CANCEL_WAIT_TIMEOUT),
                 entry.connectQuery() == null ? "" : entry.connectQuery(),
-                s.get(Keys.MAX_PREPARED_STATEMENTS));
+                s.get(Keys.MAX_PREPARED_STATEMENTS),
+                s.get(Keys.SESSION_STATE_POLICY) == io.tidepool.pooler.config.SessionStatePolicy.REFUSE);
     }
 
     /**
@@ -103,8 +104,8 @@ final class ConfigResolver implements PoolManager.Resolver {
      * that failed every checked link (and every login needing a parameter sync on a server idle longer than
      * server_check_delay). The pools run an empty query string for it.
      */
-    private static String checkQuery(String configured) {
-        return configured.equals("<empty>") ? "" : configured;
+    private static @Nullable String checkQuery(String configured) {
+        return configured.isEmpty() ? null : configured.equals("<empty>") ? "" : configured;
     }
 
     private static void putIfSet(Map<String, String> map, String key, @Nullable String value) {

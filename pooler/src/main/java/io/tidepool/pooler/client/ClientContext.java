@@ -17,17 +17,19 @@ import java.time.Duration;
  * @param logConnections      log_connections
  * @param logDisconnections   log_disconnections
  * @param shutdown            the shutdown coordinator: refuses logins while shutting down
+ * @param admin               the admin console, or null when there is none (tests of the data path)
  * @param readOnlyListener    whether this is the read-only listener
  */
 public record ClientContext(PoolManager pools, CancelRegistry cancels, ClientStartup startup,
                             ClientAuthenticator authenticator,
                             Duration clientLoginTimeout, boolean applicationNameAddHost, boolean logConnections,
-                            boolean logDisconnections, Shutdown shutdown, boolean readOnlyListener) {
+                            boolean logDisconnections, Shutdown shutdown, boolean readOnlyListener,
+                            @org.jspecify.annotations.Nullable AdminGateway admin) {
 
     /** The same context for the read-only listener (readonly_listen_port): routed databases use their read target. */
     public ClientContext readOnly() {
         return new ClientContext(pools, cancels, startup, authenticator, clientLoginTimeout, applicationNameAddHost,
-                logConnections, logDisconnections, shutdown, true);
+                logConnections, logDisconnections, shutdown, true, admin);
     }
 
     /** Tells new clients whether the pooler is going away. */

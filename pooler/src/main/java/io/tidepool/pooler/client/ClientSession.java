@@ -12,6 +12,7 @@ import io.tidepool.auth.AuthStep;
 import io.tidepool.auth.Credential;
 import io.tidepool.pooler.pool.Pool;
 import io.tidepool.pooler.pool.PoolGroup;
+import io.tidepool.pooler.link.SetCapture;
 import io.tidepool.pooler.link.StatementRewriter;
 import io.tidepool.pooler.pool.PoolMode;
 import io.tidepool.pooler.server.ServerConnection;
@@ -41,6 +42,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -57,6 +59,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ClientSession extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     private static final AtomicLong IDS = new AtomicLong();
+    /**
+     * Parameters replayed per client in transaction and statement pooling (issue 3's list, PgBouncer's varcache),
+     * lower case. Other reported parameters are read-only (is_superuser, session_authorization...) or not the
+     * client's to carry, and a set_config of them would fail the client's next link.
+     */
+    private static final Set<String> TRACKED = io.tidepool.pooler.link.SessionStateWatch.REPLAYED;
 
     private final long id = IDS.incrementAndGet();
     private final ClientContext context;
@@ -73,11 +81,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private @Nullable StatementRewriter rewriter;
     /** Parse/Close answered locally since the last Sync: a Sync then needs no server either. */
     private boolean answeredLocally;
+    /** A plain SET/RESET the client sent in transaction mode, carried with it once the server confirms it. */
+    private @Nullable SetCapture pendingSet;
+    private boolean requestFailed;
+    /** Session state was seen: the server stays linked until the client leaves, then it is reset. */
+    private boolean pinned;
     private @Nullable ScheduledFuture<?> loginTimeout;
     private boolean pendingFlush;
     private boolean loggedIn;
     private long waitStartNanos;
+    private long lastReadNanos = System.nanoTime();
     private String peer = "?";
+    /** Admin console hook (issue 7): set when the client logs in to the virtual database; then it has no pool. */
+    private boolean consoleLogin;
+    private AdminGateway.@Nullable Conversation console;
 
     public ClientSession(ClientContext context) {
         this.context = context;
@@ -135,6 +152,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void onWireUnit(WireUnit unit) {
+        if (console != null && state == ClientState.IDLE) {
+            // Admin console hook: every message goes to the console conversation; Terminate closes quietly.
+            if (unit.type() == Terminate.TYPE && !(unit instanceof FramePart)) {
+                ReferenceCountUtil.release(unit.content());
+                disconnectWith(null, "client sent Terminate");
+            } else {
+                console.onMessage(unit);
+            }
+            return;
+        }
         switch (state) {
             case LINKED -> forwardToServer(unit);
             case IDLE -> {
@@ -154,6 +181,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        lastReadNanos = System.nanoTime();                  // once per read batch, for client_idle_timeout
         if (pendingFlush) {
             pendingFlush = false;
             ServerConnection s = server;
@@ -214,13 +242,24 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             startup = null;                                 // not counted: finish() must not release the slot
             throw new ProtocolException(SqlState.TOO_MANY_CONNECTIONS, "no more connections allowed (max_client_conn)");
         }
-        PoolGroup group = context.pools().groupFor(request.database(), request.user(), context.readOnlyListener());
-        if (group == null) {
-            throw new ProtocolException(SqlState.INVALID_CATALOG_NAME, "no such database: " + request.database());
+        AdminGateway admin = context.admin();
+        if (admin != null && admin.isConsole(request.database())) {
+            consoleLogin = true;                            // admin console hook: no pool; see authenticated()
+        } else {
+            if (context.pools().state(request.database()).isDisabled()) {
+                // DISABLE db on the console (PgBouncer objects.c: the same text).
+                throw new ProtocolException("database \"" + request.database() + "\" is disabled");
+            }
+            PoolGroup group = context.pools().groupFor(request.database(), request.user(),
+                    context.readOnlyListener());
+            if (group == null) {
+                throw new ProtocolException(SqlState.INVALID_CATALOG_NAME, "no such database: "
+                        + request.database());
+            }
+            Pool p = group.poolFor(channel().eventLoop());
+            pool = p;
+            p.addClient(this);
         }
-        Pool p = group.poolFor(channel().eventLoop());
-        pool = p;
-        p.addClient(this);
         wantedParameters.putAll(request.parameters());
         if (context.applicationNameAddHost()) {
             wantedParameters.merge("application_name", " - " + peer, String::concat);
@@ -349,11 +388,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private void refuseLogin(AuthStep.Fail fail) {
         log.info("{} authentication failed: {}", this, fail.detail());
+        context.pools().metrics().authFailed();
         disconnect(fail.sqlState(), fail.message());
     }
 
     /** The client proved who it is: AuthenticationOk, then the welcome now or after the first server login. */
     private void authenticated() {
+        if (consoleLogin) {
+            enterConsole();
+            return;
+        }
         Pool p = pool();
         var settings = p.settings();
         if (settings.poolMode() != PoolMode.SESSION && settings.maxPreparedStatements() > 0) {
@@ -374,6 +418,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             moveTo(ClientState.WAITING_FOR_SERVER, "logged in, waiting for the pool's first server connection");
             p.acquire(this);
         }
+    }
+
+    /** Admin console hook: admin_users and stats_users get the console; anyone else "not allowed" (admin.c). */
+    private void enterConsole() {
+        AdminGateway admin = java.util.Objects.requireNonNull(context.admin(), "admin gateway");
+        StartupRequest request = java.util.Objects.requireNonNull(startup, "startup");
+        if (!admin.mayEnter(request.user())) {
+            refuseLogin(new AuthStep.Fail(SqlState.PROTOCOL_VIOLATION, "not allowed",
+                    "user " + request.user() + " is neither in admin_users nor in stats_users"));
+            return;
+        }
+        cancelKey = context.cancels().register(this);
+        write(AuthenticationOk.INSTANCE);
+        moveTo(ClientState.IDLE, "logged in to the admin console");
+        completeLogin(admin.welcome());
+        console = admin.open(this, request.user());
     }
 
     private void onCancelRequest(ChannelHandlerContext ctx, CancelRequest request) {
@@ -401,6 +461,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void linked(ServerConnection s) {
         server = s;
         boolean wasLogin = !loggedIn;
+        boolean loginOnly = wasLogin && held.isEmpty();
         moveTo(ClientState.LINKED, "linked to a server");
         if (!channel().isWritable()) {
             s.channel().config().setAutoRead(false);
@@ -415,6 +476,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             channel().config().setAutoRead(true);
         }
         s.flush();
+        if (loginOnly) {
+            // The link only taught the pool its welcome: no request is running, so transaction and statement pooling
+            // end it now; otherwise a client that logs in and sits idle would pin the server until its first query.
+            readyForQuery(TransactionStatus.IDLE, s.outstanding(), s.tracker().isEmpty());
+        }
     }
 
     /**
@@ -428,8 +494,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         Map<String, String> asked = new java.util.HashMap<>();
         wantedParameters.forEach((name, value) -> asked.put(name.toLowerCase(java.util.Locale.ROOT), value));
-        serverParameters.forEach((name, value) ->
-                write(new ParameterStatus(name, asked.getOrDefault(name.toLowerCase(java.util.Locale.ROOT), value))));
+        boolean replayed = pool != null && pool.settings().poolMode() != PoolMode.SESSION;
+        serverParameters.forEach((name, value) -> {
+            String key = name.toLowerCase(java.util.Locale.ROOT);
+            write(new ParameterStatus(name, asked.getOrDefault(key, value)));
+            if (replayed && TRACKED.contains(key) && !asked.containsKey(key)) {
+                // What the client was told is what it relies on: a server whose value another client changed must be
+                // set back before this client uses it (else A's SET TimeZone shows in B's session).
+                wantedParameters.put(name, value);
+            }
+        });
         write(cancelKey());
         write(ReadyForQuery.IDLE);
         channel().flush();
@@ -467,22 +541,79 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (s == null || pool == null) {
             return;
         }
+        SetCapture captured = pendingSet;
+        pendingSet = null;
+        if (captured != null && !requestFailed) {
+            carry(captured, s);
+        }
+        requestFailed = false;
         PoolMode mode = pool.settings().poolMode();
         if (mode == PoolMode.STATEMENT && status != TransactionStatus.IDLE) {
             // PgBouncer's rule: statement pooling cannot keep a server across statements, so no transaction blocks.
             disconnect(SqlState.FEATURE_NOT_SUPPORTED, "transaction blocks not allowed in statement pooling mode");
             return;
         }
-        if (mode.endsLink(status, outstanding) && nothingPending && held.isEmpty()) {
+        if (mode.endsLink(status, outstanding) && nothingPending && held.isEmpty() && !pinned) {
             server = null;
             moveTo(ClientState.IDLE, "transaction done");
             s.unlink();
         }
     }
 
+    /**
+     * The client used session state that will not follow it to another server connection (transaction or statement
+     * mode): counted, logged once per client, and refused when session_state_policy = refuse.
+     */
+    public void usedSessionState(String feature) {
+        if (feature.equals(io.tidepool.pooler.link.SessionStateWatch.UNREPORTED_SET) && pendingSet != null) {
+            return;                                         // a recognised SET: carried with the client instead
+        }
+        Pool p = pool();
+        p.group().countSessionStateUse();
+        if (p.settings().refuseSessionState() && io.tidepool.pooler.link.SessionStateWatch.isCertain(feature)) {
+            disconnect(SqlState.FEATURE_NOT_SUPPORTED, feature + " is not supported in " + p.settings().poolMode()
+                    .configName() + " pooling mode (session_state_policy = refuse); use a session-mode pool");
+            return;
+        }
+        if (!pinned) {
+            // The state lives on this server connection: the client keeps it (as in session mode) until it leaves,
+            // and the server is reset before anyone else gets it (RELIABILITY 68-70: "pinned or reset").
+            pinned = true;
+            log.warn("{} uses {} in {} pooling mode: pinned to its server connection until it disconnects",
+                    this, feature, p.settings().poolMode().configName());
+        }
+    }
+
+    /**
+     * A recognised SET/RESET succeeded: the client's wanted value changes (so it is replayed on its next server),
+     * and this server remembers that the pooler's bookkeeping owns the value (so the next client gets a RESET).
+     */
+    private void carry(SetCapture captured, ServerConnection s) {
+        String key = captured.name();
+        wantedParameters.keySet().removeIf(name -> name.equalsIgnoreCase(key));
+        if (captured.value() == null) {
+            s.parameters().reset(key);
+        } else {
+            wantedParameters.put(key, captured.value());
+            s.parameters().applied(key, captured.value());
+        }
+    }
+
+    /** The server relayed an ErrorResponse for this client's current request. */
+    public void requestFailed() {
+        requestFailed = true;
+    }
+
     /** Whether this client's named statements are remapped (transaction/statement pooling). */
     public boolean tracksStatements() {
         return rewriter != null;
+    }
+
+    /** The server skipped the Parse of this client statement after an error: it does not exist. */
+    public void forgetStatement(String name) {
+        if (rewriter != null) {
+            rewriter.forget(name);
+        }
     }
 
     /** DEALLOCATE ALL / DISCARD ALL ran: the client's statements are gone. */
@@ -492,20 +623,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * Reported parameters that describe the server, not the session (PGC_INTERNAL in PostgreSQL's guc_tables.c):
-     * no client can set them, so they are never replayed on another server. in_hot_standby changes when a standby is
-     * promoted under a linked client; replaying it made the next server fail with 55P02 "cannot be changed".
-     */
-    private static final java.util.Set<String> SERVER_STATE_PARAMETERS =
-            java.util.Set.of("in_hot_standby", "is_superuser", "server_version", "server_encoding", "integer_datetimes");
-
     /** The server reported a parameter change the client caused (SET): remember it for the next server. */
     public void parameterChanged(String name, String value) {
-        if (SERVER_STATE_PARAMETERS.contains(name)) {
-            return;
-        }
-        if (wantedParameters.containsKey(name) || pool != null && pool.settings().poolMode() != PoolMode.SESSION) {
+        if (wantedParameters.containsKey(name) || pool != null && pool.settings().poolMode() != PoolMode.SESSION
+                && TRACKED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
             wantedParameters.put(name, value);
         }
     }
@@ -519,6 +640,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (rewriter != null) {
+            if (unit.type() == 'Q' && unit instanceof io.tidepool.wire.Frame query) {
+                pendingSet = SetCapture.of(io.tidepool.wire.buf.CStrings.read(query.body(), "Query"));
+            }
             rewriter.forward(unit, server(), channel());
         } else {
             server().send(unit);
@@ -631,10 +755,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             boolean midMessage = channel != null
                     && channel.pipeline().get(FrameDecoder.class) instanceof FrameDecoder decoder
                     && decoder.isStreaming();
-            s.clientGone(midMessage);
+            s.clientGone(midMessage, pinned);
         }
         if (pool != null) {
             pool.removeClient(this);
+        }
+        if (console != null) {
+            console.closed();
         }
         if (startup != null) {
             context.pools().limits().removeClient();
@@ -699,6 +826,30 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return wantedParameters;
     }
 
+    /**
+     * The janitor's per-client timeouts (PgBouncer's names): client_idle_timeout for a client with nothing running,
+     * idle_transaction_timeout for one sitting inside a transaction, query_timeout for a request that runs too long.
+     * Each ends the client; its server is closed if it is not idle (PgBouncer closes both as well), and the pooler
+     * never cancels a query on its own (promise P4: a COMMIT may be waiting for synchronous replication).
+     */
+    public void checkTimeouts(long now, io.tidepool.pooler.pool.PoolSettings settings) {
+        if (state == ClientState.CLOSING || state == ClientState.CLOSED || !loggedIn) {
+            return;
+        }
+        ServerConnection s = server;
+        long queryTimeout = settings.queryTimeout().toNanos();
+        long idleTransaction = settings.idleTransactionTimeout().toNanos();
+        long clientIdle = settings.clientIdleTimeout().toNanos();
+        if (s != null && queryTimeout > 0 && s.requestRunningNanos(now) >= queryTimeout) {
+            disconnect(SqlState.QUERY_CANCELED, "query_timeout");
+        } else if (s != null && idleTransaction > 0 && s.idleInTransactionNanos(now) >= idleTransaction) {
+            disconnect(SqlState.IDLE_IN_TRANSACTION_SESSION_TIMEOUT, "idle transaction timeout");
+        } else if (clientIdle > 0 && now - lastReadNanos >= clientIdle
+                && (s == null || s.requestRunningNanos(now) == 0 && s.idleInTransactionNanos(now) == 0)) {
+            disconnect(SqlState.IDLE_SESSION_TIMEOUT, "client_idle_timeout");
+        }
+    }
+
     public long waitStartNanos() {
         return waitStartNanos;
     }
@@ -707,6 +858,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public boolean isBusy() {
         ServerConnection s = server;
         return s != null && (s.outstanding() > 0 || s.transactionStatus() != TransactionStatus.IDLE);
+    }
+
+    /** Whether this client is on the admin console rather than a pool. */
+    public boolean isConsole() {
+        return consoleLogin;
     }
 
     public boolean isClosed() {

@@ -61,6 +61,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private final ServerLogin login;
     private final ServerParameters parameters = new ServerParameters();
     private final RequestTracker tracker = new RequestTracker();
+    private final io.tidepool.pooler.link.SessionStateWatch sessionState = new io.tidepool.pooler.link.SessionStateWatch();
     private final ServerStatements statements;
     private final long createdNanos = System.nanoTime();
     private @Nullable Channel channel;
@@ -77,6 +78,13 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private int cancelsInFlight;
     private long idleSinceNanos = createdNanos;
     private long linkedSinceNanos;
+    // Statistics (issue 7): when the current request and transaction started; 0 when none is running.
+    private long queryStartNanos;
+    private long xactStartNanos;
+    /** RECONNECT: close instead of returning to the pool (PgBouncer close_needed). */
+    private boolean closeNeeded;
+    private long requestStartNanos;
+    private long readyNanos;
 
     private ServerConnection(Pool pool, ServerTarget target) {
         this.pool = pool;
@@ -316,14 +324,15 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     public void link(ClientSession c) {
         var settings = pool.settings();
         long checkDelay = settings.serverCheckDelay().toNanos();
-        boolean check = checkDelay == 0 || System.nanoTime() - idleSinceNanos >= checkDelay;
+        String checkQuery = settings.serverCheckQuery();
+        boolean check = checkQuery != null && (checkDelay == 0 || System.nanoTime() - idleSinceNanos >= checkDelay);
         ParameterSync.Plan plan = ParameterSync.plan(c.wantedParameters(), parameters);
         if (!check && plan == null) {
             linkNow(c);
             return;
         }
-        String sql = (check ? settings.serverCheckQuery() : "")
-                + (plan == null ? "" : (check && !settings.serverCheckQuery().isEmpty() ? ";" : "") + plan.sql());
+        String sql = (check ? checkQuery : "")
+                + (plan == null ? "" : (check && !checkQuery.isEmpty() ? ";" : "") + plan.sql());
         moveTo(ServerState.CHECKING, check ? "server check" : "parameter sync");
         runInternal(sql, error -> {
             if (state == ServerState.CLOSED) {
@@ -355,6 +364,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private void linkNow(ClientSession c) {
         client = c;
         linkedSinceNanos = System.nanoTime();
+        pool.stats().assigned(linkedSinceNanos - c.waitStartNanos());
         moveTo(ServerState.LINKED, "linked to a client");
         c.linked(this);
     }
@@ -362,6 +372,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     /** Writes bytes the pooler built for this server (rewritten or injected messages). */
     @Override
     public void sendBuilt(ByteBuf bytes) {
+        pool.stats().received(bytes.readableBytes());
         channel().write(bytes, channel().voidPromise());
     }
 
@@ -385,8 +396,16 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     public void send(WireUnit unit) {
         byte type = unit.type();
         if ((type == 'Q' || type == 'S' || type == 'F') && startsMessage(unit)) {
-            outstanding++;
+            if (outstanding++ == 0) {
+                requestStartNanos = System.nanoTime();      // query_timeout counts from the oldest request
+                // Statistics: a request (and, from idle, a transaction) starts with the first one outstanding.
+                queryStartNanos = requestStartNanos;
+                if (xactStartNanos == 0 && transactionStatus == TransactionStatus.IDLE) {
+                    xactStartNanos = queryStartNanos;
+                }
+            }
         }
+        pool.stats().received(unit.content().readableBytes());
         channel().write(unit.content(), channel().voidPromise());
     }
 
@@ -400,19 +419,34 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     private void forwardToClient(WireUnit unit) {
         ClientSession c = client;
+        pool.stats().sent(unit.content().readableBytes());
         boolean whole = unit instanceof Frame;
         if ((whole || ((io.tidepool.wire.FramePart) unit).first()) && tracker.onServerMessage(unit.type(), statements)) {
             ReferenceCountUtil.release(unit.content());     // the answer to a request the pooler made itself
             return;
+        }
+        if (unit.type() == ErrorResponse.TYPE) {
+            tracker.drainSkipped(c::forgetStatement);
         }
         if (unit instanceof Frame frame && ControlMessages.isControl(frame.type())) {
             switch (frame.type()) {
                 case ReadyForQuery.TYPE -> {
                     outstanding = Math.max(0, outstanding - 1);
                     transactionStatus = TransactionStatus.of(frame.bytes().getByte(frame.bytes().readerIndex() + 5));
+                    readyNanos = System.nanoTime();
+                    if (outstanding > 0) {
+                        requestStartNanos = readyNanos;           // the next pipelined request is now running
+                    }
+                    countReadyForQuery(readyNanos);
                     c.channel().write(frame.bytes(), c.channel().voidPromise());
                     flushTarget = c.channel();
                     tracker.drainFakes(c.channel());
+                    if (c.tracksStatements()) {
+                        String feature = sessionState.onReadyForQuery();
+                        if (feature != null) {
+                            c.usedSessionState(feature);      // before readyForQuery: a pinned client keeps us
+                        }
+                    }
                     c.readyForQuery(transactionStatus, outstanding, tracker.isEmpty());
                     return;
                 }
@@ -420,12 +454,15 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                     ParameterStatus status = ParameterStatus.decode(frame.body());
                     parameters.reported(status.name(), status.value());
                     c.parameterChanged(status.name(), status.value());
+                    sessionState.parameterReported(status.name());
                     if (status.name().equals("in_hot_standby")) {
                         pool.group().targets().serverReported(target, status.name(), status.value());
                     }
                 }
                 case ErrorResponse.TYPE -> {
                     ErrorResponse error = ErrorResponse.decode(frame.body());
+                    c.requestFailed();
+                    pool.group().errorRelayed(error.code());
                     if (error.isFatal() || SqlState.isFatalToServerConnection(error.code())) {
                         dying = true;                     // relayed to the client; the server closes next
                     }
@@ -436,11 +473,27 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         }
         if (unit.type() == 'C' && whole && c.tracksStatements()) {
             forgetStatementsOnDeallocateAll((Frame) unit, c);
+            String feature = sessionState.onCommandComplete(((Frame) unit).body(), transactionStatus);
+            if (feature != null) {
+                c.usedSessionState(feature);
+            }
         }
         c.channel().write(unit.content(), c.channel().voidPromise());
         flushTarget = c.channel();
         if (!tracker.isEmpty()) {
             tracker.drainFakes(c.channel());
+        }
+    }
+
+    /** Statistics at a relayed ReadyForQuery: one query done; a transaction done when the status is idle. */
+    private void countReadyForQuery(long now) {
+        if (queryStartNanos != 0) {
+            pool.stats().queryDone(now - queryStartNanos);
+            queryStartNanos = outstanding > 0 ? now : 0;
+        }
+        if (transactionStatus == TransactionStatus.IDLE && xactStartNanos != 0) {
+            pool.stats().xactDone(now - xactStartNanos);
+            xactStartNanos = 0;
         }
     }
 
@@ -484,7 +537,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
      * The linked client left. PgBouncer's rule: a server goes back to the pool only when it is idle, nothing is
      * outstanding and nothing half-sent; otherwise its session state is unknown and it is closed.
      */
-    public void clientGone(boolean clientMidMessage) {
+    public void clientGone(boolean clientMidMessage, boolean sessionStateUsed) {
         client = null;
         if (state != ServerState.LINKED) {
             return;
@@ -497,14 +550,14 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         } else if (transactionStatus != TransactionStatus.IDLE) {
             close("client disconnected inside a transaction");
         } else {
-            reset();
+            reset(sessionStateUsed);
         }
     }
 
-    private void reset() {
+    private void reset(boolean sessionStateUsed) {
         var settings = pool.settings();
         boolean resetNeeded = settings.poolMode() == io.tidepool.pooler.pool.PoolMode.SESSION
-                || settings.serverResetQueryAlways();
+                || settings.serverResetQueryAlways() || sessionStateUsed;
         if (!resetNeeded || settings.serverResetQuery().isBlank()) {
             release("client left");
             return;
@@ -529,6 +582,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             close("host " + target.host() + ":" + target.port() + " changed role");
         } else if (dying) {
             close("server is shutting down");
+        } else if (closeNeeded) {
+            close("reconnect requested by admin");
         } else if (livedTooLong(System.nanoTime())) {
             close("server lifetime over");
         } else if (cancelsInFlight > 0) {
@@ -613,6 +668,16 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         return state == ServerState.IDLE && limit > 0 && now - idleSinceNanos >= limit;
     }
 
+    /** Nanoseconds the oldest outstanding request has been running (0 when none): query_timeout. */
+    public long requestRunningNanos(long now) {
+        return outstanding > 0 ? now - requestStartNanos : 0;
+    }
+
+    /** Nanoseconds idle inside a transaction (0 when not): idle_transaction_timeout. */
+    public long idleInTransactionNanos(long now) {
+        return outstanding == 0 && transactionStatus != TransactionStatus.IDLE ? now - readyNanos : 0;
+    }
+
     public boolean livedTooLong(long now) {
         long limit = pool.settings().serverLifetime().toNanos();
         return limit > 0 && now - createdNanos >= limit;
@@ -620,6 +685,19 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     public ServerState state() {
         return state;
+    }
+
+    /** RECONNECT: this server closes instead of going back to the pool (or now, when idle; see Pool#reconnect). */
+    public void markCloseNeeded() {
+        closeNeeded = true;
+    }
+
+    public boolean closeNeeded() {
+        return closeNeeded;
+    }
+
+    public long idleSinceNanos() {
+        return idleSinceNanos;
     }
 
     public long id() {
