@@ -37,8 +37,8 @@ import java.util.stream.Stream;
  * writers inserting in autocommit. Each round kills the primary ({@code kill -9} of the whole process tree),
  * promotes the first standby, lets the other standby follow it, and re-seeds the killed node as a standby of the new
  * primary with {@code pg_basebackup}, so the next round starts from the same shape. Prints per round and then
- * min / median / max of: kill → the pooler stops routing writes (the topology has no primary), and promotion → first
- * write acknowledged through Tidepool (from the start of {@code pg_ctl promote}, and from its return).
+ * min / median / max of: kill → the pooler stops routing writes (the topology has no primary), and promotion →
+ * first write acknowledged through Tidepool (from the start of {@code pg_ctl promote}, and from its return).
  *
  * <p>Run: {@code java -cp perf/target/tidepool-perf.jar io.tidepool.perf.FailoverTiming [rounds]} (default 10;
  * as root, PostgreSQL runs as the postgres user). Figures only; nothing is asserted. One thread plus the writers.

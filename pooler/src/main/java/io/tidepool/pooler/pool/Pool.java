@@ -312,7 +312,8 @@ public final class Pool {
                 ClientSession client = waiting.pollFirst();
                 waitingCount = waiting.size();
                 client.disconnect(SqlState.CONNECTION_FAILURE,
-                        "no server available for " + key() + " within failover_wait_timeout: no reachable host has the required role");
+                        "no server available for " + key()
+                                + " within failover_wait_timeout: no reachable host has the required role");
             }
         }
         openForWaiters();

@@ -41,8 +41,9 @@ import static org.assertj.core.api.Assertions.fail;
  * mode, failover_wait_timeout 3 s) and a plain entry for the same node ({@code direct}, server_login_retry 1 s):
  * case 36 (kill -9 of the postmaster), 37 (kill -9 of one backend: crash-restart), 38 (kill -9 during a COMMIT held by
  * a deferred trigger: class 08, never success, no retry), 40/41 (iptables DROP / REJECT on the primary's loopback
- * port, rules removed in a finally; query_timeout 6 s, server_connect_timeout 2 s) and 43 (restart -m fast, then -m smart). One cluster (primary, two standbys) for
- * the class, in order; the primary is restarted in place, never replaced. Timings are printed, never asserted.
+ * port, rules removed in a finally; query_timeout 6 s, server_connect_timeout 2 s) and 43 (restart -m fast, then
+ * -m smart). One cluster (primary, two standbys) for the class, in order; the primary is restarted in place, never
+ * replaced. Timings are printed, never asserted.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -265,7 +266,8 @@ class BackendFaultsIT {
         primary.start();
         String status;
         String rows;
-        try (Connection direct = primary.connect(PostgresNode.SUPERUSER, "itr"); Statement s = direct.createStatement()) {
+        try (Connection direct = primary.connect(PostgresNode.SUPERUSER, "itr");
+                Statement s = direct.createStatement()) {
             try (ResultSet rs = s.executeQuery("select pg_xact_status('" + xid + "'::xid8)")) {
                 rs.next();
                 status = rs.getString(1);

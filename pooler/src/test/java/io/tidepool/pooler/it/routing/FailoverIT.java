@@ -183,8 +183,8 @@ class FailoverIT {
         idleErrors.addAll(wake(idleReaders, "select 1"));
 
         System.out.printf("kill -9 -> no primary in the topology (new writes wait): %d ms after kill began (kill9()"
-                        + " returned after %d ms); last write acknowledged %d ms after kill began%n", ms(refused - kill),
-                ms(killed - kill), ms(lastWriteBeforeKill - kill));
+                        + " returned after %d ms); last write acknowledged %d ms after kill began%n",
+                ms(refused - kill), ms(killed - kill), ms(lastWriteBeforeKill - kill));
         System.out.printf("promotion -> first successful write through Tidepool: %d ms after pg_ctl promote began,"
                         + " %d ms after it returned (promote took %d ms)%n", ms(firstWrite - promoting),
                 ms(firstWrite - promoted), ms(promoted - promoting));

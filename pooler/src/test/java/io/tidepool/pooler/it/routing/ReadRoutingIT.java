@@ -134,7 +134,8 @@ class ReadRoutingIT {
         standby1.execute("select pg_wal_replay_pause()");
         try {
             // about 5 MB of WAL, past the 1MB limit
-            primary.execute("create table filler as select g, repeat('x', 200) as pad from generate_series(1, 20000) g");
+            primary.execute("create table filler as select g, repeat('x', 200) as pad"
+                    + " from generate_series(1, 20000) g");
             Poll.until(WAIT, () -> pooler.topology().standbys(pooler.monitor().config().maxStandbyLag()).stream()
                             .noneMatch(s -> s.host().equals(lagging)),
                     () -> "standby1 not over the lag limit: " + pooler.topology());
