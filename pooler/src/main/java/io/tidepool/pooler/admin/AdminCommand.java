@@ -59,6 +59,13 @@ public sealed interface AdminCommand {
     record Reconnect(@Nullable String database) implements AdminCommand {
     }
 
+    /**
+     * {@code READMIT host:port} (Tidepool's own): lets a fenced former primary take part in routing again; the
+     * fencing rules apply again at once (issue 5: never re-admitted automatically).
+     */
+    record Readmit(String host) implements AdminCommand {
+    }
+
     record Kill(@Nullable String database) implements AdminCommand {
     }
 

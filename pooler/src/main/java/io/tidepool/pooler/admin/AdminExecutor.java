@@ -76,6 +76,20 @@ final class AdminExecutor {
                 onEachPool(db, Pool::reconnect);
                 yield ResultSet.command("RECONNECT");
             }
+            case AdminCommand.Readmit(var host) -> {
+                var routing = control.routing();
+                io.tidepool.routing.Host parsed;
+                try {
+                    parsed = io.tidepool.routing.Host.parse(host);
+                } catch (IllegalArgumentException e) {
+                    throw new AdminException(SqlState.SYNTAX_ERROR, "READMIT: " + e.getMessage()
+                            + " (expected: host:port)");
+                }
+                if (routing == null || !routing.readmit(parsed)) {
+                    throw new AdminException(SqlState.INVALID_PARAMETER_VALUE, "host " + host + " is not fenced");
+                }
+                yield ResultSet.command("READMIT");
+            }
             case AdminCommand.Kill(var db) -> kill(db);
             case AdminCommand.KillClient(var id) -> killClient(id);
             case AdminCommand.WaitClose(var db) -> waitClose(db, abandoned);

@@ -56,6 +56,7 @@ public final class AdminParser {
             case "disable" -> new AdminCommand.Disable(arg);
             case "enable" -> new AdminCommand.Enable(arg);
             case "reconnect" -> new AdminCommand.Reconnect(arg);
+            case "readmit" -> new AdminCommand.Readmit(arg == null ? "" : arg);
             case "kill" -> new AdminCommand.Kill(arg);
             case "kill_client" -> new AdminCommand.KillClient(arg == null ? "" : arg);
             case "wait_close" -> new AdminCommand.WaitClose(arg);

@@ -35,6 +35,16 @@ public interface PoolerControl {
     /** When the pooler started (SHOW MEM, uptime). */
     Instant startedAt();
 
+    /** Role monitoring, when the configuration routes any database (SHOW HOSTS, READMIT). */
+    default io.tidepool.pooler.routing.@org.jspecify.annotations.Nullable RoutingService routing() {
+        return null;
+    }
+
+    /** The VRRP speaker, when configured (SHOW VRRP). */
+    default io.tidepool.vip.@org.jspecify.annotations.Nullable VrrpInstance vrrp() {
+        return null;
+    }
+
     /** The listener's port (the console database's port in SHOW DATABASES). */
     int listenPort();
 }

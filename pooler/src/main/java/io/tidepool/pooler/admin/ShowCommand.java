@@ -53,7 +53,14 @@ public enum ShowCommand {
     DNS_HOSTS(Column.of("sqs", "hostname", "ttl", "addrs")),
     DNS_ZONES(Column.of("sqi", "zonename", "serial", "count")),
     VERSION(Column.of("s", "version")),
-    STATE(Column.of("ss", "key", "value"));
+    STATE(Column.of("ss", "key", "value")),
+    /** Tidepool's own: every routed host, its role and lag, as the role monitors last saw it (issue 5). */
+    HOSTS(Column.of("ssssqqqsss", "hosts", "host", "role", "state", "lag_bytes", "replay_delay_ms", "timeline",
+            "last_check", "fence_reason", "last_error")),
+    /** Tidepool's own: the VRRP instance (issue 6). */
+    VRRP(Column.of("issiisiissqqq", "virtual_router_id", "interface", "state", "base_priority",
+            "effective_priority", "master", "advert_int_cs", "master_advert_int_cs", "last_transition",
+            "last_transition_reason", "adverts_received", "adverts_sent", "adverts_dropped"));
 
     private final List<Column> columns;
 

@@ -37,6 +37,7 @@ final class ShowTables {
             \tSHOW PEERS|PEER_POOLS
             \tSHOW FDS|SOCKETS|ACTIVE_SOCKETS|LISTS|MEM|STATE
             \tSHOW DNS_HOSTS|DNS_ZONES
+            \tSHOW HOSTS|VRRP (Tidepool)
             \tSHOW STATS|STATS_TOTALS|STATS_AVERAGES|TOTALS
             \tSET key = arg
             \tRELOAD
@@ -45,6 +46,7 @@ final class ShowTables {
             \tDISABLE <db>
             \tENABLE <db>
             \tRECONNECT [<db>]
+            \tREADMIT <host:port> (Tidepool)
             \tKILL [<db>]
             \tKILL_CLIENT <client_id>
             \tSUSPEND (not supported)
@@ -89,8 +91,41 @@ final class ShowTables {
             case MEM -> mem(rs);
             case VERSION -> rs.row(version);
             case STATE -> state(rs);
+            case HOSTS -> hosts(rs);
+            case VRRP -> vrrp(rs);
         }
         return rs.complete("SHOW");
+    }
+
+    private void hosts(ResultSet.Builder rs) {
+        var routing = control.routing();
+        if (routing == null) {
+            return;
+        }
+        routing.monitors().forEach((hosts, monitor) -> {
+            for (var status : monitor.topology().hosts()) {
+                String state = switch (status.role()) {
+                    case FENCED -> "fenced";
+                    case DOWN, UNKNOWN -> "down";
+                    case PRIMARY, STANDBY -> status.reachable() ? "up" : "down";
+                };
+                rs.row(hosts.toString(), status.host().toString(), status.role().name().toLowerCase(),
+                        state, status.lagBytes(), status.replayDelay().toMillis(), status.timeline(),
+                        TIME.format(status.checkedAt()), status.fenceReason(), status.lastError());
+            }
+        });
+    }
+
+    private void vrrp(ResultSet.Builder rs) {
+        var vrrp = control.vrrp();
+        if (vrrp == null) {
+            return;
+        }
+        var s = vrrp.status();
+        rs.row(s.virtualRouterId(), s.interfaceName(), s.state().name(), s.basePriority(), s.effectivePriority(),
+                s.masterIp() == null ? null : s.masterIp().getHostAddress(), s.advertIntervalCentis(),
+                s.masterAdvertIntervalCentis(), TIME.format(s.lastTransition()), s.lastTransitionReason(),
+                s.advertsReceived(), s.advertsSent(), s.droppedTotal());
     }
 
     private void stats(ResultSet.Builder rs) {

@@ -139,6 +139,16 @@ public final class Tidepool {
     /** The admin console's view of this pooler (issue 7). */
     private final class Control implements io.tidepool.pooler.admin.PoolerControl {
         @Override
+        public io.tidepool.pooler.routing.RoutingService routing() {
+            return routing;
+        }
+
+        @Override
+        public io.tidepool.vip.@org.jspecify.annotations.Nullable VrrpInstance vrrp() {
+            return vrrp;
+        }
+
+        @Override
         public Config config() {
             return config;
         }
