@@ -103,13 +103,23 @@ public final class RoleProbe implements HostProbe {
     }
 
     private PreparedStatement statement() throws SQLException {
+        if (statement != null && System.nanoTime() - connectedNanos > MAX_CONNECTION_AGE_NANOS) {
+            // A monitor session that never ends would hold up `pg_ctl stop -m smart` forever (RELIABILITY 43):
+            // PostgreSQL waits for every session, and tells the monitor nothing. So it reconnects now and then.
+            close();
+        }
         if (statement == null) {
             Connection c = DriverManager.getConnection(url, properties);
             connection = c;
+            connectedNanos = System.nanoTime();
             statement = c.prepareStatement(QUERY);
         }
         return statement;
     }
+
+    /** How long one monitor connection is used: a smart shutdown waits at most this long for the monitor. */
+    static final long MAX_CONNECTION_AGE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    private long connectedNanos;
 
     @Override
     public void close() {
