@@ -260,7 +260,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             pool = p;
             p.addClient(this);
         }
-        wantedParameters.putAll(request.parameters());
+        // Keys are kept lower case (GUC names are case-insensitive): the per-link comparison then allocates nothing.
+        request.parameters().forEach((name, value) -> wantedParameters.put(name.toLowerCase(java.util.Locale.ROOT),
+                value));
         if (context.applicationNameAddHost()) {
             wantedParameters.merge("application_name", " - " + peer, String::concat);
         }
@@ -501,7 +503,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             if (replayed && TRACKED.contains(key) && !asked.containsKey(key)) {
                 // What the client was told is what it relies on: a server whose value another client changed must be
                 // set back before this client uses it (else A's SET TimeZone shows in B's session).
-                wantedParameters.put(name, value);
+                wantedParameters.put(key, value);
             }
         });
         write(cancelKey());
@@ -590,7 +592,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      */
     private void carry(SetCapture captured, ServerConnection s) {
         String key = captured.name();
-        wantedParameters.keySet().removeIf(name -> name.equalsIgnoreCase(key));
+        wantedParameters.remove(key);
         if (captured.value() == null) {
             s.parameters().reset(key);
         } else {
@@ -625,9 +627,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** The server reported a parameter change the client caused (SET): remember it for the next server. */
     public void parameterChanged(String name, String value) {
-        if (wantedParameters.containsKey(name) || pool != null && pool.settings().poolMode() != PoolMode.SESSION
-                && TRACKED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
-            wantedParameters.put(name, value);
+        String key = name.toLowerCase(java.util.Locale.ROOT);
+        if (wantedParameters.containsKey(key) || pool != null && pool.settings().poolMode() != PoolMode.SESSION
+                && TRACKED.contains(key)) {
+            wantedParameters.put(key, value);
         }
     }
 
@@ -640,7 +643,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (rewriter != null) {
-            if (unit.type() == 'Q' && unit instanceof io.tidepool.wire.Frame query) {
+            if (unit.type() == 'Q' && unit instanceof io.tidepool.wire.Frame query && SetCapture.mayBeSet(query.body())) {
                 pendingSet = SetCapture.of(io.tidepool.wire.buf.CStrings.read(query.body(), "Query"));
             }
             rewriter.forward(unit, server(), channel());

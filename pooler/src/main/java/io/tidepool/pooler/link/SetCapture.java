@@ -24,6 +24,31 @@ public record SetCapture(String name, @Nullable String value) {
             "(?is)\\s*RESET\\s+(SESSION\\s+AUTHORIZATION|ROLE|[A-Za-z_][A-Za-z0-9_$]*(?:\\.[A-Za-z_][A-Za-z0-9_$]*)?)\\s*;?\\s*");
     private static final Pattern SIMPLE_VALUE = Pattern.compile("[A-Za-z0-9_.+\\-/:, ]+");
 
+    /**
+     * A look at the first bytes of a Query body, without decoding it: only queries starting with SET or RESET go on
+     * to {@link #of} (every other query costs no allocation here).
+     */
+    public static boolean mayBeSet(io.netty.buffer.ByteBuf body) {
+        int i = body.readerIndex();
+        int end = body.writerIndex();
+        while (i < end && Character.isWhitespace(body.getByte(i))) {
+            i++;
+        }
+        return startsWithIgnoreCase(body, i, end, "set") || startsWithIgnoreCase(body, i, end, "reset");
+    }
+
+    private static boolean startsWithIgnoreCase(io.netty.buffer.ByteBuf body, int at, int end, String word) {
+        if (end - at <= word.length()) {
+            return false;
+        }
+        for (int k = 0; k < word.length(); k++) {
+            if ((body.getByte(at + k) | 0x20) != word.charAt(k)) {
+                return false;
+            }
+        }
+        return Character.isWhitespace(body.getByte(at + word.length()));
+    }
+
     /** The capture for {@code sql}, or null when it is not exactly one plain SET/RESET. */
     public static @Nullable SetCapture of(String sql) {
         if (sql.length() > 4096 || sql.indexOf(';') >= 0 && sql.indexOf(';') < sql.strip().length() - 1) {

@@ -22,7 +22,14 @@ final class ParameterSync {
     private ParameterSync() {
     }
 
+    /**
+     * @param wanted the client's parameters, names in lower case
+     * @return null when the server already matches (the common case: checked without allocating)
+     */
     static @Nullable Plan plan(Map<String, String> wanted, ServerParameters server) {
+        if (matches(wanted, server)) {
+            return null;
+        }
         StringBuilder select = new StringBuilder();
         Map<String, String> sets = new java.util.LinkedHashMap<>();
         Set<String> wantedKeys = new HashSet<>();
@@ -45,6 +52,20 @@ final class ParameterSync {
             }
         }
         return sql.isEmpty() ? null : new Plan(sql.toString(), sets, resets);
+    }
+
+    private static boolean matches(Map<String, String> wanted, ServerParameters server) {
+        for (Map.Entry<String, String> entry : wanted.entrySet()) {
+            if (!server.has(entry.getKey(), entry.getValue())) {
+                return false;
+            }
+        }
+        for (String name : server.appliedNames()) {
+            if (!wanted.containsKey(name)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** An escape-string literal: correct whatever standard_conforming_strings is. */
