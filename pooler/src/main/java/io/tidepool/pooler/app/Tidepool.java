@@ -45,6 +45,8 @@ public final class Tidepool {
     private final EventLoopGroup workers;
     private final PoolManager pools;
     private final CancelRegistry cancels = new CancelRegistry();
+    private final io.tidepool.pooler.client.LoginGuard loginGuard = io.tidepool.pooler.client.LoginGuard.defaults();
+    private final ServerConnector connector;
     private final List<Janitor> janitors = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Config config;
@@ -59,7 +61,9 @@ public final class Tidepool {
         boss = transport.newGroup(1, "tidepool-accept");
         workers = transport.newGroup(threads, "tidepool-io");
         GlobalLimits limits = new GlobalLimits(() -> this.config.settings().get(Keys.MAX_CLIENT_CONN));
-        pools = new PoolManager(resolver(config), limits, new ServerConnector(transport));
+        connector = new ServerConnector(transport);
+        connector.tls(TlsSetup.server(config));
+        pools = new PoolManager(resolver(config), limits, connector);
         clientContext = clientContext(config);
         for (EventExecutor executor : workers) {
             janitors.add(Janitor.start(pools, (io.netty.channel.EventLoop) executor));
@@ -88,7 +92,8 @@ public final class Tidepool {
         return new ClientContext(pools, cancels, new ClientStartup(new HashSet<>(s.get(Keys.IGNORE_STARTUP_PARAMETERS))),
                 AuthSetup.authenticator(c),
                 s.get(Keys.CLIENT_LOGIN_TIMEOUT), s.get(Keys.APPLICATION_NAME_ADD_HOST), s.get(Keys.LOG_CONNECTIONS),
-                s.get(Keys.LOG_DISCONNECTIONS), () -> shuttingDown);
+                s.get(Keys.LOG_DISCONNECTIONS), () -> shuttingDown, TlsSetup.client(c), loginGuard,
+                AuthSetup.authQuery(c));
     }
 
     /**
@@ -99,8 +104,14 @@ public final class Tidepool {
      */
     public synchronized boolean reload() {
         Config fresh;
+        ClientContext freshContext;
+        io.tidepool.pooler.server.ServerTls freshServerTls;
         try {
             fresh = ConfigLoader.load(configPath);
+            // Everything that reads files (auth_file, hba, certificates and keys) is built before anything is swapped,
+            // so a broken file on reload leaves the running configuration whole.
+            freshContext = clientContext(fresh);
+            freshServerTls = TlsSetup.server(fresh);
         } catch (RuntimeException e) {
             log.error("reload failed, keeping the running configuration: {}", e.getMessage());
             return false;
@@ -109,7 +120,8 @@ public final class Tidepool {
         ConfigDiff diff = ConfigDiff.between(config, fresh);
         config = fresh;
         pools.reconfigure(resolver(fresh));
-        clientContext = clientContext(fresh);
+        connector.tls(freshServerTls);
+        clientContext = freshContext;
         log.info("configuration reloaded from {}: {}", configPath, diff);
         return true;
     }

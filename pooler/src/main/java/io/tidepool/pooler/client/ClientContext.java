@@ -17,11 +17,16 @@ import java.time.Duration;
  * @param logConnections      log_connections
  * @param logDisconnections   log_disconnections
  * @param shutdown            the shutdown coordinator: refuses logins while shutting down
+ * @param tls                 client_tls_sslmode and its context (new connections take the current one: RELOAD
+ *                            renews certificates without touching open connections)
+ * @param guard               login defences, shared by every snapshot
+ * @param authQuery           auth_query lookups, or null when auth_user is not set
  */
 public record ClientContext(PoolManager pools, CancelRegistry cancels, ClientStartup startup,
                             ClientAuthenticator authenticator,
                             Duration clientLoginTimeout, boolean applicationNameAddHost, boolean logConnections,
-                            boolean logDisconnections, Shutdown shutdown) {
+                            boolean logDisconnections, Shutdown shutdown, ClientTls tls, LoginGuard guard,
+                            @org.jspecify.annotations.Nullable AuthQuery authQuery) {
 
     /** Tells new clients whether the pooler is going away. */
     public interface Shutdown {
