@@ -79,6 +79,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** Counted in the LoginGuard's unauthenticated connections until AuthenticationOk or close. */
     private boolean guarded;
     private TlsNegotiation.@Nullable TlsInfo tls;
+    private boolean unknownDatabase;
     private long waitStartNanos;
     private String peer = "?";
 
@@ -244,11 +245,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         PoolGroup group = context.pools().groupFor(request.database(), request.user());
         if (group == null) {
-            throw new ProtocolException(SqlState.INVALID_CATALOG_NAME, "no such database: " + request.database());
+            // Reported only after authentication (PgBouncer 1.15/1.17, RELIABILITY case 21): before it, an unknown
+            // database must look exactly like a wrong password, or the pooler answers "which databases exist?".
+            unknownDatabase = true;
+        } else {
+            Pool p = group.poolFor(channel().eventLoop());
+            pool = p;
+            p.addClient(this);
         }
-        Pool p = group.poolFor(channel().eventLoop());
-        pool = p;
-        p.addClient(this);
         wantedParameters.putAll(request.parameters());
         if (context.applicationNameAddHost()) {
             wantedParameters.merge("application_name", " - " + peer, String::concat);
@@ -323,6 +327,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     "authentication method \"" + method.keyword() + "\" is not available for this connection",
                     "method unavailable"));
         }
+    }
+
+    private StartupRequest startupOrThrow() {
+        StartupRequest s = startup;
+        if (s == null) {
+            throw new IllegalStateException(this + ": no startup packet");
+        }
+        return s;
     }
 
     private static boolean needsSecret(AuthMethod method) {
@@ -439,6 +451,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** The client proved who it is: AuthenticationOk, then the welcome now or after the first server login. */
     private void authenticated() {
+        if (unknownDatabase) {
+            disconnect(SqlState.INVALID_CATALOG_NAME, "no such database: " + startupOrThrow().database());
+            return;
+        }
         leaveGuard();
         Pool p = pool();
         var settings = p.settings();

@@ -167,6 +167,12 @@ final class TidepoolFixture implements AutoCloseable, LogSource {
             return this;
         }
 
+        /** A database entry written exactly as given (no forced {@code user=}: clients log in as themselves). */
+        Builder rawDatabase(String name, String value) {
+            databases.put(name, value);
+            return this;
+        }
+
         /** A {@code [pgbouncer]} key; later calls win. */
         Builder set(String key, Object value) {
             settings.put(key, value.toString());
