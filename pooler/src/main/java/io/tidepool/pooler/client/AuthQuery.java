@@ -61,6 +61,7 @@ public final class AuthQuery {
     }
 
     private final String sql;
+    private final int parameters;
     private final Resolver resolver;
     private final long ttlNanos;
     private final Semaphore slots = new Semaphore(MAX_CONCURRENT);
@@ -73,11 +74,15 @@ public final class AuthQuery {
      */
     public AuthQuery(String query, Resolver resolver, Duration ttl) {
         this.sql = jdbcSql(query);
+        this.parameters = query.split("\\$1(?![0-9])", -1).length - 1;
         this.resolver = resolver;
         this.ttlNanos = ttl.toNanos();
     }
 
-    /** PgBouncer's {@code $1} as JDBC's {@code ?}; a literal {@code ?} (an operator) is escaped as {@code ??}. */
+    /**
+     * PgBouncer's {@code $1} as JDBC's {@code ?} (each occurrence becomes one JDBC parameter, all bound to the user
+     * name); a literal {@code ?} (an operator) is escaped as {@code ??}.
+     */
     static String jdbcSql(String query) {
         return query.replace("?", "??").replaceAll("\\$1(?![0-9])", "?");
     }
@@ -119,9 +124,12 @@ public final class AuthQuery {
 
     private Optional<Credential> run(Target target, String user) throws SQLException, InterruptedException {
         slots.acquire();
+        long start = System.nanoTime();
         try (Connection connection = connect(target);
              PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, user);
+            for (int i = 1; i <= parameters; i++) {
+                statement.setString(i, user);
+            }
             statement.setQueryTimeout(10);
             try (ResultSet rows = statement.executeQuery()) {
                 if (!rows.next()) {
@@ -141,6 +149,8 @@ public final class AuthQuery {
             }
         } finally {
             slots.release();
+            log.debug("auth_query for \"{}\" on {} took {} ms", printable(user), target,
+                    (System.nanoTime() - start) / 1_000_000);
         }
     }
 

@@ -438,6 +438,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         channel().config().setAutoRead(false);
+        if (loginTimeout != null) {
+            loginTimeout.cancel(false);                     // the answer is decided; the delay is bounded
+        }
         channel().eventLoop().schedule(() -> disconnect(fail.sqlState(), fail.message()), delay,
                 TimeUnit.MILLISECONDS);
     }

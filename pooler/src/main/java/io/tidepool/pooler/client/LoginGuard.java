@@ -23,9 +23,8 @@ public final class LoginGuard {
     /** Log lines about failed logins per second before they are counted instead of printed. */
     static final int LOG_LINES_PER_SECOND = 10;
 
-    private final int maxUnauthenticated;
-    private final long baseDelayMillis;
-    private final long maxDelayMillis;
+    private final java.util.function.IntSupplier maxUnauthenticated;
+    private final java.util.function.LongSupplier maxDelayMillis;
     private final AtomicInteger unauthenticated = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, Failures> failures = new ConcurrentHashMap<>();
     private final AtomicLong logSecond = new AtomicLong();
@@ -35,27 +34,24 @@ public final class LoginGuard {
     private record Failures(int count, long lastNanos) {
     }
 
-    /**
-     * @param maxUnauthenticated connections allowed between accept and AuthenticationOk at once
-     * @param baseDelayMillis    delay after the second consecutive failure of an address; doubles per failure
-     * @param maxDelayMillis     cap of that delay
-     */
-    public LoginGuard(int maxUnauthenticated, long baseDelayMillis, long maxDelayMillis) {
-        this.maxUnauthenticated = maxUnauthenticated;
-        this.baseDelayMillis = baseDelayMillis;
-        this.maxDelayMillis = maxDelayMillis;
-    }
+    /** Delay after the second consecutive failure of an address; doubles per failure up to the cap. */
+    static final long BASE_DELAY_MILLIS = 100;
 
-    /** Defaults: 1000 logins in progress, failures answered after 0, 100, 200, 400 ... 2000 ms. */
-    public static LoginGuard defaults() {
-        return new LoginGuard(1000, 100, 2000);
+    /**
+     * @param maxUnauthenticated connections allowed between accept and AuthenticationOk at once (max_login_clients,
+     *                           read at each login so that RELOAD applies)
+     * @param maxDelayMillis     cap of the failure delay (auth_failure_delay; 0 disables it)
+     */
+    public LoginGuard(java.util.function.IntSupplier maxUnauthenticated, java.util.function.LongSupplier maxDelayMillis) {
+        this.maxUnauthenticated = maxUnauthenticated;
+        this.maxDelayMillis = maxDelayMillis;
     }
 
     /** A connection starts its login; false means too many are in progress and it must be refused. */
     boolean tryEnter() {
         while (true) {
             int now = unauthenticated.get();
-            if (now >= maxUnauthenticated) {
+            if (now >= maxUnauthenticated.getAsInt()) {
                 return false;
             }
             if (unauthenticated.compareAndSet(now, now + 1)) {
@@ -79,7 +75,8 @@ public final class LoginGuard {
      * time (a typo), then doubling up to the cap. Unix-socket peers (null) are not delayed.
      */
     long failed(@Nullable InetAddress address) {
-        if (address == null) {
+        long cap = maxDelayMillis.getAsLong();
+        if (address == null || cap <= 0) {
             return 0;
         }
         if (failures.size() >= MAX_ADDRESSES) {
@@ -91,8 +88,8 @@ public final class LoginGuard {
         if (f.count() <= 1) {
             return 0;
         }
-        long delay = baseDelayMillis << Math.min(f.count() - 2, 20);
-        return Math.min(delay, maxDelayMillis);
+        long delay = Math.min(BASE_DELAY_MILLIS, cap) << Math.min(f.count() - 2, 20);
+        return Math.min(delay, cap);
     }
 
     /**

@@ -53,6 +53,7 @@ class TlsAuthIT {
         certs.copyServerFilesTo(own);
         return TidepoolFixture.builder(auth.node)
                 .rawDatabase("authdb", auth.authdbEntry())
+                .set("client_login_timeout", 10)
                 .set("auth_type", "hba")
                 .set("auth_hba_file", AuthCluster.writePoolerHba(configDir))
                 .set("auth_file", auth.writeAuthFile(configDir))
