@@ -24,10 +24,11 @@ fuzz: build
 	JAZZER_FUZZ=1 $(MVN) -pl wire-protocol,auth,ha-vip test -Dtest='*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false
 
 demo: build
-	scripts/demo.sh
+	@scripts/demo.sh || [[ $$? -eq 130 ]]   # 130: stopped with Ctrl-C, as intended
 
+# make perf [PRESET=issue2|quick|full]: pgbench direct vs PgBouncer vs Tidepool side by side (not part of make test).
 perf: build test-deps
-	perf/run-pgbench-side-by-side.sh
+	perf/run-pgbench-side-by-side.sh --preset $(or $(PRESET),issue2)
 
 deps:
 	@scripts/install-deps.sh

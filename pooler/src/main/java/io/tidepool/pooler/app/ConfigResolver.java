@@ -11,6 +11,8 @@ import io.tidepool.pooler.pool.PoolKey;
 import io.tidepool.pooler.pool.PoolManager;
 import io.tidepool.pooler.pool.PoolSettings;
 import io.tidepool.pooler.pool.ServerTarget;
+import io.tidepool.pooler.pool.TargetSelector;
+import io.tidepool.pooler.routing.RoutingService;
 import org.jspecify.annotations.Nullable;
 
 import java.nio.file.Files;
@@ -30,14 +32,16 @@ final class ConfigResolver implements PoolManager.Resolver {
 
     private final Config config;
     private final CredentialSource credentials;
+    private final RoutingService routing;
 
-    ConfigResolver(Config config, CredentialSource credentials) {
+    ConfigResolver(Config config, CredentialSource credentials, RoutingService routing) {
+        this.routing = routing;
         this.config = config;
         this.credentials = credentials;
     }
 
     @Override
-    public PoolManager.@Nullable Resolved resolve(String database, String user) {
+    public PoolManager.@Nullable Resolved resolve(String database, String user, boolean readOnly) {
         DatabaseEntry entry = config.database(database).orElse(null);
         if (entry == null) {
             return null;
@@ -45,14 +49,22 @@ final class ConfigResolver implements PoolManager.Resolver {
         String serverUser = entry.user() != null ? entry.user() : user;
         Credential credential = entry.password() != null ? new PlainPassword(entry.password())
                 : credentials.find(serverUser).orElse(null);
-        String host = entry.hosts().isEmpty() ? DEFAULT_SOCKET_DIR : entry.hosts().getFirst();
         Map<String, String> startup = new LinkedHashMap<>();
         putIfSet(startup, "client_encoding", entry.clientEncoding());
         putIfSet(startup, "datestyle", entry.datestyle());
         putIfSet(startup, "timezone", entry.timezone());
         putIfSet(startup, "application_name", entry.applicationName());
-        ServerTarget target = new ServerTarget(host, entry.port(), entry.dbname(), serverUser, credential, startup);
-        return new PoolManager.Resolved(new PoolKey(entry.name(), serverUser), settings(entry, serverUser), target);
+        TargetSelector targets;
+        if (entry.isRouted()) {
+            targets = routing.selectorFor(entry, readOnly, host -> new ServerTarget(host.name(), host.port(),
+                    entry.dbname(), serverUser, credential, startup));
+        } else {
+            String host = entry.hosts().isEmpty() ? DEFAULT_SOCKET_DIR : entry.hosts().getFirst();
+            targets = TargetSelector.fixed(new ServerTarget(host, entry.port(), entry.dbname(), serverUser, credential,
+                    startup));
+        }
+        return new PoolManager.Resolved(new PoolKey(entry.name(), serverUser, readOnly && entry.isRouted()),
+                settings(entry, serverUser), targets);
     }
 
     private PoolSettings settings(DatabaseEntry entry, String user) {
@@ -83,7 +95,8 @@ final class ConfigResolver implements PoolManager.Resolver {
                         ? userSettings.idleTransactionTimeout() : s.get(Keys.IDLE_TRANSACTION_TIMEOUT),
                 s.get(Keys.CANCEL_WAIT_TIMEOUT),
                 entry.connectQuery() == null ? "" : entry.connectQuery(),
-                s.get(Keys.MAX_PREPARED_STATEMENTS));
+                s.get(Keys.MAX_PREPARED_STATEMENTS),
+                s.get(Keys.SESSION_STATE_POLICY) == io.tidepool.pooler.config.SessionStatePolicy.REFUSE);
     }
 
     /**
@@ -91,8 +104,8 @@ final class ConfigResolver implements PoolManager.Resolver {
      * that failed every checked link (and every login needing a parameter sync on a server idle longer than
      * server_check_delay). The pools run an empty query string for it.
      */
-    private static String checkQuery(String configured) {
-        return configured.equals("<empty>") ? "" : configured;
+    private static @Nullable String checkQuery(String configured) {
+        return configured.isEmpty() ? null : configured.equals("<empty>") ? "" : configured;
     }
 
     private static void putIfSet(Map<String, String> map, String key, @Nullable String value) {

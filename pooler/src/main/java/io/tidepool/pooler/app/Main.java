@@ -17,14 +17,14 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "tidepool", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "PostgreSQL connection pooler with primary/standby routing and an integrated VRRP virtual IP.",
-        subcommands = {Main.Run.class, CommandLine.HelpCommand.class})
+        subcommands = {Main.Run.class, Main.Vrrp.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     /** How long SIGTERM lets running transactions finish before closing every connection. */
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
 
     public static void main(String[] args) {
         int exit = new CommandLine(new Main()).execute(args);
-        if (exit != 0 || args.length == 0 || !args[0].equals("run")) {
+        if (exit != 0 || args.length == 0 || !(args[0].equals("run") || args[0].equals("vrrp"))) {
             System.exit(exit);
         }
     }
@@ -60,6 +60,41 @@ public final class Main implements Callable<Integer> {
                     () -> tidepool.shutdown(SHUTDOWN_GRACE)));
             tidepool.awaitStopped();
             log.info("exiting");
+            return 0;
+        }
+    }
+
+    /** {@code tidepool vrrp CONFIG}: the VRRP speaker alone, a keepalived replacement for any service. */
+    @Command(name = "vrrp", mixinStandardHelpOptions = true,
+            description = "Run only the VRRP speaker with the [vrrp] and [vrrp_script NAME] sections of CONFIG.")
+    static final class Vrrp implements Callable<Integer> {
+        @Parameters(paramLabel = "CONFIG", description = "configuration file with a [vrrp] section")
+        Path config;
+
+        @Override
+        public Integer call() throws Exception {
+            io.tidepool.vip.VrrpInstance instance;
+            try {
+                var parsed = io.tidepool.pooler.config.ConfigLoader.load(config, false);
+                instance = VrrpSetup.start(parsed, io.tidepool.vip.track.HealthSource.NONE);
+            } catch (RuntimeException e) {
+                System.err.println("tidepool vrrp: " + e.getMessage());
+                return 1;
+            }
+            if (instance == null) {
+                System.err.println("tidepool vrrp: " + config + " has no [vrrp] section");
+                return 2;
+            }
+            var stopped = new java.util.concurrent.CountDownLatch(1);
+            Signal.handle(new Signal("TERM"), signal -> Thread.ofVirtual().start(() -> {
+                instance.close();
+                stopped.countDown();
+            }));
+            Signal.handle(new Signal("INT"), signal -> Thread.ofVirtual().start(() -> {
+                instance.close();
+                stopped.countDown();
+            }));
+            stopped.await();
             return 0;
         }
     }

@@ -55,6 +55,9 @@ public final class Tidepool {
     private volatile ClientContext clientContext;
     private volatile boolean shuttingDown;
     private final Listeners listeners;
+    private final @org.jspecify.annotations.Nullable Listeners readOnlyListeners;
+    private final io.tidepool.pooler.routing.RoutingService routing;
+    private final io.tidepool.vip.@org.jspecify.annotations.Nullable VrrpInstance vrrp;
 
     private Tidepool(Path configPath, Config config, int threads) throws Exception {
         this.configPath = configPath;
@@ -63,6 +66,8 @@ public final class Tidepool {
         boss = transport.newGroup(1, "tidepool-accept");
         workers = transport.newGroup(threads, "tidepool-io");
         GlobalLimits limits = new GlobalLimits(() -> this.config.settings().get(Keys.MAX_CLIENT_CONN));
+        routing = new io.tidepool.pooler.routing.RoutingService(this::pools);
+        routing.configure(config);
         connector = new ServerConnector(transport);
         connector.tls(TlsSetup.server(config));
         pools = new PoolManager(resolver(config), limits, connector);
@@ -75,6 +80,15 @@ public final class Tidepool {
         Limits wireLimits = Limits.DEFAULT.withMaxFrameLength(Math.min(maxPacket, Limits.PG_LARGE_MESSAGE_LIMIT));
         listeners = Listeners.open(transport, boss, workers, s.get(Keys.LISTEN_ADDR), s.get(Keys.LISTEN_PORT),
                 s.get(Keys.UNIX_SOCKET_DIR), s.get(Keys.LISTEN_BACKLOG), wireLimits, () -> clientContext);
+        int readOnlyPort = routing.config().readonlyListenPort();
+        // HAProxy's two-port layout: on this port every routed database means its read target.
+        readOnlyListeners = readOnlyPort == 0 ? null : Listeners.open(transport, boss, workers,
+                s.get(Keys.LISTEN_ADDR), readOnlyPort, "", s.get(Keys.LISTEN_BACKLOG), wireLimits,
+                () -> clientContext.readOnly());
+        // Last: the VIP comes here only once this instance accepts clients. Healthy = accepting, and a primary
+        // is known for every routed database (issue 6); failing only lowers the priority, never FAULT.
+        vrrp = VrrpSetup.start(config, () -> !shuttingDown && routing.monitors().values().stream()
+                .allMatch(monitor -> monitor.topology().primary().isPresent()));
         log.info("Tidepool {} started: transport={}, event loops={}, pool_mode={}, config={}", Version.get(),
                 transport.name(), threads, s.get(Keys.POOL_MODE).configName(), configPath);
     }
@@ -86,7 +100,7 @@ public final class Tidepool {
     }
 
     private ConfigResolver resolver(Config c) {
-        return new ConfigResolver(c, AuthSetup.credentials(c));
+        return new ConfigResolver(c, AuthSetup.credentials(c), routing);
     }
 
     private ClientContext clientContext(Config c) {
@@ -94,7 +108,7 @@ public final class Tidepool {
         return new ClientContext(pools, cancels, new ClientStartup(new HashSet<>(s.get(Keys.IGNORE_STARTUP_PARAMETERS))),
                 AuthSetup.authenticator(c),
                 s.get(Keys.CLIENT_LOGIN_TIMEOUT), s.get(Keys.APPLICATION_NAME_ADD_HOST), s.get(Keys.LOG_CONNECTIONS),
-                s.get(Keys.LOG_DISCONNECTIONS), () -> shuttingDown, TlsSetup.client(c), loginGuard,
+                s.get(Keys.LOG_DISCONNECTIONS), () -> shuttingDown, false, TlsSetup.client(c), loginGuard,
                 AuthSetup.authQuery(c));
     }
 
@@ -106,22 +120,31 @@ public final class Tidepool {
      */
     public synchronized boolean reload() {
         Config fresh;
-        ClientContext freshContext;
-        io.tidepool.pooler.server.ServerTls freshServerTls;
         try {
             fresh = ConfigLoader.load(configPath);
-            // Everything that reads files (auth_file, hba, certificates and keys) is built before anything is swapped,
-            // so a broken file on reload leaves the running configuration whole.
-            freshContext = clientContext(fresh);
-            freshServerTls = TlsSetup.server(fresh);
         } catch (RuntimeException e) {
             log.error("reload failed, keeping the running configuration: {}", e.getMessage());
             return false;
         }
         fresh.warnings().forEach(warning -> log.warn("config: {}", warning));
         ConfigDiff diff = ConfigDiff.between(config, fresh);
+        ClientContext freshContext;
+        ConfigResolver freshResolver;
+        io.tidepool.pooler.server.ServerTls freshServerTls;
+        try {
+            routing.configure(fresh);
+            freshResolver = resolver(fresh);
+            // Everything that reads files (auth_file, hba, certificates and keys) is built before anything is swapped,
+            // so a broken file on reload leaves the running configuration whole.
+            freshContext = clientContext(fresh);
+            freshServerTls = TlsSetup.server(fresh);
+        } catch (RuntimeException e) {
+            log.error("reload failed, keeping the running configuration: {}", e.getMessage());
+            routing.configure(config);
+            return false;
+        }
         config = fresh;
-        pools.reconfigure(resolver(fresh));
+        pools.reconfigure(freshResolver);
         connector.tls(freshServerTls);
         clientContext = freshContext;
         log.info("configuration reloaded from {}: {}", configPath, diff);
@@ -141,7 +164,13 @@ public final class Tidepool {
         }
         log.info("shutting down: no new connections; waiting up to {} s for running transactions",
                 grace.toSeconds());
+        if (vrrp != null) {
+            vrrp.close();                              // priority 0: the backup takes the VIP at once
+        }
         listeners.close();
+        if (readOnlyListeners != null) {
+            readOnlyListeners.close();
+        }
         long deadline = System.nanoTime() + grace.toNanos();
         while (System.nanoTime() < deadline) {
             if (disconnectIdleClients() == 0) {
@@ -150,6 +179,7 @@ public final class Tidepool {
             sleep(50);
         }
         closeAll();
+        routing.close();
         janitors.forEach(Janitor::stop);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
@@ -215,6 +245,15 @@ public final class Tidepool {
 
     public PoolManager pools() {
         return pools;
+    }
+
+    /** The VRRP speaker, when the configuration has a [vrrp] section. */
+    public io.tidepool.vip.@org.jspecify.annotations.Nullable VrrpInstance vrrp() {
+        return vrrp;
+    }
+
+    public io.tidepool.pooler.routing.RoutingService routing() {
+        return routing;
     }
 
     public Config config() {

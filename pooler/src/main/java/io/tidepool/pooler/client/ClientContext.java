@@ -21,12 +21,19 @@ import java.time.Duration;
  *                            renews certificates without touching open connections)
  * @param guard               login defences, shared by every snapshot
  * @param authQuery           auth_query lookups, or null when auth_user is not set
+ * @param readOnlyListener    whether this is the read-only listener
  */
 public record ClientContext(PoolManager pools, CancelRegistry cancels, ClientStartup startup,
                             ClientAuthenticator authenticator,
                             Duration clientLoginTimeout, boolean applicationNameAddHost, boolean logConnections,
-                            boolean logDisconnections, Shutdown shutdown, ClientTls tls, LoginGuard guard,
-                            @org.jspecify.annotations.Nullable AuthQuery authQuery) {
+                            boolean logDisconnections, Shutdown shutdown, boolean readOnlyListener, ClientTls tls,
+                            LoginGuard guard, @org.jspecify.annotations.Nullable AuthQuery authQuery) {
+
+    /** The same context for the read-only listener (readonly_listen_port): routed databases use their read target. */
+    public ClientContext readOnly() {
+        return new ClientContext(pools, cancels, startup, authenticator, clientLoginTimeout, applicationNameAddHost,
+                logConnections, logDisconnections, shutdown, true, tls, guard, authQuery);
+    }
 
     /** Tells new clients whether the pooler is going away. */
     public interface Shutdown {

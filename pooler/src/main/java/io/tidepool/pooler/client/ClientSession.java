@@ -73,6 +73,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private @Nullable StatementRewriter rewriter;
     /** Parse/Close answered locally since the last Sync: a Sync then needs no server either. */
     private boolean answeredLocally;
+    private boolean warnedSessionState;
     private @Nullable ScheduledFuture<?> loginTimeout;
     private boolean pendingFlush;
     private boolean loggedIn;
@@ -81,6 +82,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private TlsNegotiation.@Nullable TlsInfo tls;
     private boolean unknownDatabase;
     private long waitStartNanos;
+    private long lastReadNanos = System.nanoTime();
     private String peer = "?";
 
     public ClientSession(ClientContext context) {
@@ -98,7 +100,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (to == ClientState.WAITING_FOR_SERVER) {
             waitStartNanos = System.nanoTime();
         }
-        log.debug("{} {} -> {}: {}", this, from, to, reason);
+        if (log.isDebugEnabled()) {             // the hot path links and unlinks per transaction: no garbage
+            log.debug("{} {} -> {}: {}", this, from, to, reason);
+        }
     }
 
     @Override
@@ -177,6 +181,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        lastReadNanos = System.nanoTime();                  // once per read batch, for client_idle_timeout
         if (pendingFlush) {
             pendingFlush = false;
             ServerConnection s = server;
@@ -243,7 +248,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             startup = null;                                 // not counted: finish() must not release the slot
             throw new ProtocolException(SqlState.TOO_MANY_CONNECTIONS, "no more connections allowed (max_client_conn)");
         }
-        PoolGroup group = context.pools().groupFor(request.database(), request.user());
+        PoolGroup group = context.pools().groupFor(request.database(), request.user(), context.readOnlyListener());
         if (group == null) {
             // Reported only after authentication (PgBouncer 1.15/1.17, RELIABILITY case 21): before it, an unknown
             // database must look exactly like a wrong password, or the pooler answers "which databases exist?".
@@ -506,7 +511,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void linked(ServerConnection s) {
         server = s;
         boolean wasLogin = !loggedIn;
-        moveTo(ClientState.LINKED, "linked to " + s);
+        moveTo(ClientState.LINKED, "linked to a server");
         if (!channel().isWritable()) {
             s.channel().config().setAutoRead(false);
         }
@@ -582,6 +587,23 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             server = null;
             moveTo(ClientState.IDLE, "transaction done");
             s.unlink();
+        }
+    }
+
+    /**
+     * The client used session state that will not follow it to another server connection (transaction or statement
+     * mode): counted, logged once per client, and refused when session_state_policy = refuse.
+     */
+    public void usedSessionState(String feature) {
+        Pool p = pool();
+        p.group().countSessionStateUse();
+        if (p.settings().refuseSessionState() && io.tidepool.pooler.link.SessionStateWatch.isCertain(feature)) {
+            disconnect(SqlState.FEATURE_NOT_SUPPORTED, feature + " is not supported in " + p.settings().poolMode()
+                    .configName() + " pooling mode (session_state_policy = refuse); use a session-mode pool");
+        } else if (!warnedSessionState) {
+            warnedSessionState = true;
+            log.warn("{} uses {} in {} pooling mode: that state stays on the server connection, not with the client",
+                    this, feature, p.settings().poolMode().configName());
         }
     }
 
@@ -792,6 +814,30 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     public Map<String, String> wantedParameters() {
         return wantedParameters;
+    }
+
+    /**
+     * The janitor's per-client timeouts (PgBouncer's names): client_idle_timeout for a client with nothing running,
+     * idle_transaction_timeout for one sitting inside a transaction, query_timeout for a request that runs too long.
+     * Each ends the client; its server is closed if it is not idle (PgBouncer closes both as well), and the pooler
+     * never cancels a query on its own (promise P4: a COMMIT may be waiting for synchronous replication).
+     */
+    public void checkTimeouts(long now, io.tidepool.pooler.pool.PoolSettings settings) {
+        if (state == ClientState.CLOSING || state == ClientState.CLOSED || !loggedIn) {
+            return;
+        }
+        ServerConnection s = server;
+        long queryTimeout = settings.queryTimeout().toNanos();
+        long idleTransaction = settings.idleTransactionTimeout().toNanos();
+        long clientIdle = settings.clientIdleTimeout().toNanos();
+        if (s != null && queryTimeout > 0 && s.requestRunningNanos(now) >= queryTimeout) {
+            disconnect(SqlState.QUERY_CANCELED, "query_timeout");
+        } else if (s != null && idleTransaction > 0 && s.idleInTransactionNanos(now) >= idleTransaction) {
+            disconnect(SqlState.IDLE_IN_TRANSACTION_SESSION_TIMEOUT, "idle transaction timeout");
+        } else if (clientIdle > 0 && now - lastReadNanos >= clientIdle
+                && (s == null || s.requestRunningNanos(now) == 0 && s.idleInTransactionNanos(now) == 0)) {
+            disconnect(SqlState.IDLE_SESSION_TIMEOUT, "client_idle_timeout");
+        }
     }
 
     public long waitStartNanos() {

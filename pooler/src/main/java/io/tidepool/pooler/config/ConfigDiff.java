@@ -128,7 +128,8 @@ public record ConfigDiff(
 
     /** Connection parameters: what a server connection was opened with (PgBouncer's parse_database "changed"). */
     private static boolean sameConnection(DatabaseEntry a, DatabaseEntry b) {
-        return a.hosts().equals(b.hosts()) && a.port() == b.port() && a.dbname().equals(b.dbname())
+        return a.hosts().equals(b.hosts()) && a.port() == b.port() && a.ports().equals(b.ports())
+                && java.util.Objects.equals(a.targetSessionAttrs(), b.targetSessionAttrs()) && a.dbname().equals(b.dbname())
                 && Objects.equals(a.user(), b.user()) && Objects.equals(a.password(), b.password())
                 && Objects.equals(a.connectQuery(), b.connectQuery()) && Objects.equals(a.authUser(), b.authUser())
                 && Objects.equals(a.authDbname(), b.authDbname()) && Objects.equals(a.authQuery(), b.authQuery())

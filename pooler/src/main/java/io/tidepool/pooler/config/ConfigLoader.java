@@ -35,21 +35,33 @@ public final class ConfigLoader {
      * @throws ConfigException listing every problem, each with {@code file:line}
      */
     public static Config load(Path path) {
+        return load(path, true);
+    }
+
+    /**
+     * Like {@link #load(Path)}; with {@code requireMain} false a file without {@code [pgbouncer]} is accepted (all
+     * defaults): {@code tidepool vrrp} reads files that hold only {@code [vrrp]} sections.
+     */
+    public static Config load(Path path, boolean requireMain) {
         String text;
         try {
             text = Files.readString(path);
         } catch (IOException | RuntimeException e) {
             throw new ConfigException(path + ": cannot read: " + e);
         }
-        return parse(text, path, Files::readString);
+        return parse(text, path, Files::readString, requireMain);
     }
 
     /** {@link #load} for text already in memory; {@code origin} names it and anchors relative {@code %include}s. */
     public static Config parse(String text, Path origin) {
-        return parse(text, origin, Files::readString);
+        return parse(text, origin, Files::readString, true);
     }
 
     static Config parse(String text, Path origin, IniReader.FileSource files) {
+        return parse(text, origin, files, true);
+    }
+
+    static Config parse(String text, Path origin, IniReader.FileSource files, boolean requireMain) {
         var ini = IniReader.read(text, origin, files);
         var problems = new ArrayList<String>();
         var warnings = new ArrayList<String>();
@@ -108,7 +120,7 @@ public final class ConfigLoader {
                 e.problems().forEach(p -> problems.add(prefix + p));
             }
         }
-        if (!sawMain && !ini.hasProblems()) {
+        if (!sawMain && !ini.hasProblems() && requireMain) {
             problems.add(origin + ": main section [pgbouncer] missing from configuration");
         }
         if (!values.containsKey(Keys.CONFFILE)) {

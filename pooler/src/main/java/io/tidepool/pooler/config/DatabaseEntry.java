@@ -42,7 +42,9 @@ public record DatabaseEntry(
         @Nullable String authDbname,
         @Nullable String authQuery,
         @Nullable Duration serverLifetime,
-        LoadBalanceHosts loadBalanceHosts) {
+        LoadBalanceHosts loadBalanceHosts,
+        List<Integer> ports,
+        @Nullable String targetSessionAttrs) {
 
     /** The autodb fallback entry's name. */
     public static final String AUTODB = "*";
@@ -56,6 +58,7 @@ public record DatabaseEntry(
         hosts = List.copyOf(hosts);
         Objects.requireNonNull(dbname, "dbname");
         Objects.requireNonNull(loadBalanceHosts, "loadBalanceHosts");
+        ports = List.copyOf(ports);
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
         }
@@ -71,7 +74,21 @@ public record DatabaseEntry(
         var db = name.equals(AUTODB) && dbname.equals(AUTODB) ? requested : dbname;
         return new DatabaseEntry(requested, hosts, port, db, user, password, authUser, poolSize, minPoolSize,
                 reservePool, maxDbConnections, maxDbClientConnections, poolMode, connectQuery, clientEncoding,
-                datestyle, timezone, applicationName, authDbname, authQuery, serverLifetime, loadBalanceHosts);
+                datestyle, timezone, applicationName, authDbname, authQuery, serverLifetime, loadBalanceHosts, ports,
+                targetSessionAttrs);
+    }
+
+    /** The port of the {@code i}-th host: the matching entry of a port list, else the single port. */
+    public int portOf(int i) {
+        return ports.size() > 1 ? ports.get(i) : port;
+    }
+
+    /**
+     * Whether Tidepool routes this entry by role (Tidepool's addition, issue 5): several hosts, or an explicit
+     * target_session_attrs.
+     */
+    public boolean isRouted() {
+        return hosts.size() > 1 || targetSessionAttrs != null;
     }
 
     /**
@@ -130,6 +147,8 @@ public record DatabaseEntry(
         private @Nullable String authQuery;
         private @Nullable Duration serverLifetime;
         private LoadBalanceHosts loadBalanceHosts = LoadBalanceHosts.ROUND_ROBIN;
+        private List<Integer> ports = List.of();
+        private @Nullable String targetSessionAttrs;
 
         Builder(String name) {
             this.name = name;
@@ -145,7 +164,20 @@ public record DatabaseEntry(
                     dbname = value;
                 }
                 case "host" -> hosts = hosts(value);
-                case "port" -> port = Setting.integer("port", 5432, 1, 65535, true).parse(value);
+                case "port" -> {
+                    // PgBouncer 1.21+: one port, or one per host.
+                    var list = new ArrayList<Integer>();
+                    for (var part : value.split(",", -1)) {
+                        list.add(Setting.integer("port", 5432, 1, 65535, true).parse(part.strip()));
+                    }
+                    port = list.getFirst();
+                    ports = list.size() > 1 ? list : List.of();
+                }
+                case "target_session_attrs" -> targetSessionAttrs = switch (value) {
+                    case "read-write", "read-only", "primary", "standby", "prefer-standby", "any" -> value;
+                    default -> throw new ConfigException("target_session_attrs: \"" + value
+                            + "\" (expected: read-write, read-only, primary, standby, prefer-standby or any)");
+                };
                 case "user" -> user = value;
                 case "password" -> password = value;
                 case "auth_user" -> authUser = value;
@@ -187,9 +219,14 @@ public record DatabaseEntry(
         }
 
         DatabaseEntry build() {
+            if (ports.size() > 1 && ports.size() != hosts.size()) {
+                throw new ConfigException("port: " + ports.size() + " ports for " + hosts.size()
+                        + " hosts (expected: one port, or one per host)");
+            }
             return new DatabaseEntry(name, hosts, port, dbname, user, password, authUser, poolSize, minPoolSize,
                     reservePool, maxDbConnections, maxDbClientConnections, poolMode, connectQuery, clientEncoding,
-                    datestyle, timezone, applicationName, authDbname, authQuery, serverLifetime, loadBalanceHosts);
+                    datestyle, timezone, applicationName, authDbname, authQuery, serverLifetime, loadBalanceHosts,
+                    ports, targetSessionAttrs);
         }
     }
 }

@@ -83,6 +83,13 @@ public final class Keys {
     /** 0 disables protocol-level prepared statement tracking in transaction/statement mode (default 200 since 1.24). */
     public static final Setting<Integer> MAX_PREPARED_STATEMENTS =
             Setting.integer("max_prepared_statements", 200, 0, MAX_CONNECTIONS, RELOAD);
+    /**
+     * Tidepool's own key: what happens when a client in transaction or statement mode uses session state that cannot
+     * follow it to another server connection (LISTEN, SQL PREPARE, SET of a parameter the server does not report):
+     * {@code warn} logs it once per client and counts it; {@code refuse} also ends that client with 0A000.
+     */
+    public static final Setting<SessionStatePolicy> SESSION_STATE_POLICY = Setting.choice("session_state_policy",
+            SessionStatePolicy.WARN, SessionStatePolicy::lookup, SessionStatePolicy::configName, RELOAD);
     public static final Setting<Integer> SCRAM_ITERATIONS =
             Setting.integer("scram_iterations", 4096, 1, Integer.MAX_VALUE, RELOAD);
 

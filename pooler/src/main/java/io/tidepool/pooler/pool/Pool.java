@@ -40,6 +40,7 @@ public final class Pool {
     private final Set<ClientSession> clients = new LinkedHashSet<>();
     private volatile int waitingCount;
     private volatile int idleCount;
+    private final Runnable serveWaitersTask = this::serveWaiters;
     private int opening;
     private long lastLoginFailureNanos;
     private @Nullable ErrorResponse lastLoginError;
@@ -66,8 +67,20 @@ public final class Pool {
         return group.settings();
     }
 
-    public ServerTarget target() {
-        return group.target();
+    /** The target for a new server connection, or null when none is usable (routed entry without a primary). */
+    public @Nullable ServerTarget nextTarget() {
+        return group.targets().next();
+    }
+
+    /** Closes idle servers whose host changed role, then serves waiters if a target is available again. */
+    void revalidateTargets() {
+        TargetSelector selector = group.targets();
+        for (ServerConnection server : List.copyOf(idle)) {
+            if (!selector.stillValid(server.target())) {
+                server.close("host " + server.target().host() + ":" + server.target().port() + " changed role");
+            }
+        }
+        openForWaiters();
     }
 
     /** The parameters the last server login reported: what a client is told at login. Null before the first. */
@@ -121,9 +134,16 @@ public final class Pool {
         if (recentLoginFailure() != null) {
             return;
         }
-        while (opening < waiting.size() && group.tryReserve(reserveAllowed())) {
+        while (opening < waiting.size()) {
+            ServerTarget target = nextTarget();
+            if (target == null) {
+                return;                 // no usable host (no primary yet): clients wait, bounded by their timeout
+            }
+            if (!group.tryReserve(reserveAllowed())) {
+                break;
+            }
             opening++;
-            ServerConnection.open(this);
+            ServerConnection.open(this, target);
         }
         if (opening < waiting.size()) {
             // At the limit: idle servers on other loops are no use to our clients; ask for their slots.
@@ -178,7 +198,9 @@ public final class Pool {
         switch (to) {
             case IDLE -> {
                 idle.addFirst(server);
-                loop.execute(this::serveWaiters);
+                if (!waiting.isEmpty() || group.othersWaiting(this)) {
+                    loop.execute(serveWaitersTask);     // after the current transition has finished
+                }
             }
             case CLOSED -> servers.remove(server);
             default -> {
@@ -233,16 +255,33 @@ public final class Pool {
                 client.disconnect(SqlState.PROTOCOL_VIOLATION, "query_wait_timeout");
             }
         }
+        long unavailable = group.targets().unavailableTimeout().toNanos();
+        if (unavailable > 0 && !waiting.isEmpty() && nextTarget() == null) {
+            // Fail closed (promise P1): no usable host (no primary) within failover_wait_timeout.
+            while (!waiting.isEmpty() && now - waiting.peekFirst().waitStartNanos() >= unavailable) {
+                ClientSession client = waiting.pollFirst();
+                waitingCount = waiting.size();
+                client.disconnect(SqlState.CONNECTION_FAILURE,
+                        "no server available for " + key() + " within failover_wait_timeout: no host has the required role");
+            }
+        }
         openForWaiters();
+        if (s.queryTimeout().toNanos() > 0 || s.idleTransactionTimeout().toNanos() > 0
+                || s.clientIdleTimeout().toNanos() > 0) {
+            for (ClientSession client : List.copyOf(clients)) {
+                client.checkTimeouts(now, s);
+            }
+        }
         for (ServerConnection server : List.copyOf(idle)) {
             if (server.idleTooLong(now) || server.livedTooLong(now)) {
                 server.close(server.livedTooLong(now) ? "server lifetime over" : "server idle timeout");
             }
         }
-        if (servers.size() < s.minPoolSize() && group.isHome(this) && recentLoginFailure() == null
+        ServerTarget target = nextTarget();
+        if (target != null && servers.size() < s.minPoolSize() && group.isHome(this) && recentLoginFailure() == null
                 && opening == 0 && group.tryReserve(false)) {
             opening++;
-            ServerConnection.open(this);
+            ServerConnection.open(this, target);
         }
     }
 

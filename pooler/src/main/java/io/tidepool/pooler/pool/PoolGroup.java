@@ -25,21 +25,33 @@ public final class PoolGroup {
     private final AtomicInteger servers = new AtomicInteger();
     private final ConcurrentHashMap<EventLoop, Pool> pools = new ConcurrentHashMap<>();
     private volatile PoolSettings settings;
-    private volatile ServerTarget target;
+    private volatile TargetSelector targets;
     private volatile @Nullable Pool home;
     private final io.tidepool.pooler.link.KnownStatements knownStatements = new io.tidepool.pooler.link.KnownStatements();
 
     public PoolGroup(PoolKey key, GlobalLimits limits, ServerConnector connector, PoolSettings settings,
-                     ServerTarget target) {
+                     TargetSelector targets) {
         this.key = key;
         this.connector = connector;
         this.limits = limits;
         this.settings = settings;
-        this.target = target;
+        this.targets = targets;
     }
 
     public PoolKey key() {
         return key;
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong sessionStateUses = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A client used session state that cannot follow it across server connections (transaction/statement mode). */
+    public void countSessionStateUse() {
+        sessionStateUses.incrementAndGet();
+    }
+
+    /** For metrics and SHOW: how often clients of this group used session state in transaction/statement mode. */
+    public long sessionStateUses() {
+        return sessionStateUses.get();
     }
 
     /** Statements some server of this group has accepted. */
@@ -55,14 +67,15 @@ public final class PoolGroup {
         return settings;
     }
 
-    public ServerTarget target() {
-        return target;
+    /** Where new server connections of this group go. */
+    public TargetSelector targets() {
+        return targets;
     }
 
     /** Applies a reloaded configuration; pools read the new values from their next decision on. */
-    public void update(PoolSettings newSettings, ServerTarget newTarget) {
+    public void update(PoolSettings newSettings, TargetSelector newTargets) {
         settings = newSettings;
-        target = newTarget;
+        targets = newTargets;
         pools.values().forEach(pool -> pool.loop().execute(pool::settingsChanged));
     }
 
@@ -150,6 +163,14 @@ public final class PoolGroup {
                 pool.loop().execute(pool::donateIdle);
             }
         }
+    }
+
+    /**
+     * The routing topology changed: idle servers whose target is no longer valid close now, linked ones when their
+     * client lets go; waiting clients get servers if a target appeared.
+     */
+    public void topologyChanged() {
+        pools.values().forEach(pool -> pool.loop().execute(pool::revalidateTargets));
     }
 
     /** Whether a loop other than {@code self}'s has clients waiting for this key. */

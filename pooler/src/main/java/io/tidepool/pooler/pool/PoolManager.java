@@ -16,11 +16,11 @@ public final class PoolManager {
     @FunctionalInterface
     public interface Resolver {
         /** Null when the database is unknown (and there is no {@code *} entry). */
-        @Nullable Resolved resolve(String database, String user);
+        @Nullable Resolved resolve(String database, String user, boolean readOnly);
     }
 
     /** What a (database, user) resolves to. */
-    public record Resolved(PoolKey key, PoolSettings settings, ServerTarget target) {
+    public record Resolved(PoolKey key, PoolSettings settings, TargetSelector targets) {
     }
 
     private final ConcurrentHashMap<PoolKey, PoolGroup> groups = new ConcurrentHashMap<>();
@@ -35,22 +35,23 @@ public final class PoolManager {
     }
 
     /** The group serving {@code user} on {@code database}, or null when the database is not configured. */
-    public @Nullable PoolGroup groupFor(String database, String user) {
-        Resolved resolved = resolver.resolve(database, user);
+    public @Nullable PoolGroup groupFor(String database, String user, boolean readOnly) {
+        Resolved resolved = resolver.resolve(database, user, readOnly);
         if (resolved == null) {
             return null;
         }
         return groups.computeIfAbsent(resolved.key(),
-                key -> new PoolGroup(key, limits, connector, resolved.settings(), resolved.target()));
+                key -> new PoolGroup(key, limits, connector, resolved.settings(), resolved.targets()));
     }
 
     /** A reload: new settings for every existing group whose database still exists. */
     public void reconfigure(Resolver newResolver) {
         resolver = newResolver;
         for (PoolGroup group : groups.values()) {
-            Resolved resolved = newResolver.resolve(group.key().database(), group.key().user());
+            Resolved resolved = newResolver.resolve(group.key().database(), group.key().user(),
+                    group.key().readOnly());
             if (resolved != null) {
-                group.update(resolved.settings(), resolved.target());
+                group.update(resolved.settings(), resolved.targets());
             }
         }
     }

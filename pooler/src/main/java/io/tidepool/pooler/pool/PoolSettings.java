@@ -1,11 +1,14 @@
 package io.tidepool.pooler.pool;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 
 /**
  * The settings one pool runs with, resolved from the configuration (user overrides database overrides global) when
  * the pool is created or the configuration is reloaded. Immutable; a reload swaps the whole record.
- * A zero duration means "disabled", as in PgBouncer.
+ * A zero duration means "disabled", as in PgBouncer. A null serverCheckQuery means no check; an empty one sends an
+ * empty query (PgBouncer's {@code <empty>}).
  */
 public record PoolSettings(
         PoolMode poolMode,
@@ -17,7 +20,7 @@ public record PoolSettings(
         int maxUserConnections,
         String serverResetQuery,
         boolean serverResetQueryAlways,
-        String serverCheckQuery,
+        @Nullable String serverCheckQuery,
         Duration serverCheckDelay,
         Duration serverLifetime,
         Duration serverIdleTimeout,
@@ -29,14 +32,15 @@ public record PoolSettings(
         Duration idleTransactionTimeout,
         Duration cancelWaitTimeout,
         String connectQuery,
-        int maxPreparedStatements) {
+        int maxPreparedStatements,
+        boolean refuseSessionState) {
 
     /** PgBouncer's defaults, for tests and as the base of a resolved configuration. */
     public static PoolSettings defaults() {
         return new PoolSettings(PoolMode.SESSION, 20, 0, 0, Duration.ofSeconds(5), 0, 0, "DISCARD ALL", false, "",
                 Duration.ofSeconds(30), Duration.ofSeconds(3600), Duration.ofSeconds(600), Duration.ofSeconds(15),
                 Duration.ofSeconds(15), Duration.ZERO, Duration.ofSeconds(120), Duration.ZERO, Duration.ZERO,
-                Duration.ofSeconds(10), "", 200);
+                Duration.ofSeconds(10), "", 200, false);
     }
 
     /** pool_size 0 means unlimited (PgBouncer 1.24). */

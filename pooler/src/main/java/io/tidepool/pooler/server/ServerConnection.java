@@ -61,6 +61,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private final ServerLogin login;
     private final ServerParameters parameters = new ServerParameters();
     private final RequestTracker tracker = new RequestTracker();
+    private final io.tidepool.pooler.link.SessionStateWatch sessionState = new io.tidepool.pooler.link.SessionStateWatch();
     private final ServerStatements statements;
     private final long createdNanos = System.nanoTime();
     private @Nullable Channel channel;
@@ -77,27 +78,30 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private int cancelsInFlight;
     private long idleSinceNanos = createdNanos;
     private long linkedSinceNanos;
+    private long requestStartNanos;
+    private long readyNanos;
 
-    private ServerConnection(Pool pool) {
+    private ServerConnection(Pool pool, ServerTarget target) {
         this.pool = pool;
-        this.target = pool.target();
+        this.target = target;
         this.login = new ServerLogin(target, pool.group().scramPassThrough());
         this.statements = new ServerStatements(pool.group().knownStatements());
     }
 
     /** Opens a new server connection for {@code pool}; it reports to the pool when it is idle or closed. */
-    public static void open(Pool pool) {
-        ServerConnection server = new ServerConnection(pool);
+    public static void open(Pool pool, ServerTarget target) {
+        ServerConnection server = new ServerConnection(pool, target);
         var settings = pool.settings();
         pool.group().connector().connect(pool.loop(), server.target, settings.serverConnectTimeout(),
                 new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(FrameDecoder.NAME, new FrameDecoder(Direction.BACKEND, Limits.DEFAULT));
+                        ch.pipeline().addLast(FrameDecoder.NAME, new FrameDecoder(Direction.BACKEND, Limits.DEFAULT, true));
                         ch.pipeline().addLast("server", server);
                     }
                 }).addListener((ChannelFutureListener) future -> {
                     if (!future.isSuccess()) {
+                        pool.group().targets().serverFailed(server.target);
                         server.loginError = ErrorResponse.fatal(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
                                 "could not connect to server " + server.target.host() + ":" + server.target.port()
                                         + ": " + describe(future.cause()));
@@ -118,7 +122,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         if (to == ServerState.IDLE) {
             idleSinceNanos = System.nanoTime();
         }
-        log.debug("{} {} -> {}: {}", this, from, to, reason);
+        if (log.isDebugEnabled()) {             // the hot path links and unlinks per transaction: no garbage
+            log.debug("{} {} -> {}: {}", this, from, to, reason);
+        }
         pool.track(this, from, to);
     }
 
@@ -243,7 +249,12 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                 loginError = error;
                 close("login failed: " + error.code() + " " + error.message());
             }
-            case ParameterStatus(var name, var value) -> parameters.reported(name, value);
+            case ParameterStatus(var name, var value) -> {
+                parameters.reported(name, value);
+                if (name.equals("in_hot_standby")) {
+                    pool.group().targets().serverReported(target, name, value);
+                }
+            }
             case BackendKeyData key -> backendKey = key;
             case ReadyForQuery ready -> {
                 if (!login.isDone()) {
@@ -331,14 +342,15 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     public void link(ClientSession c) {
         var settings = pool.settings();
         long checkDelay = settings.serverCheckDelay().toNanos();
-        boolean check = checkDelay == 0 || System.nanoTime() - idleSinceNanos >= checkDelay;
+        String checkQuery = settings.serverCheckQuery();
+        boolean check = checkQuery != null && (checkDelay == 0 || System.nanoTime() - idleSinceNanos >= checkDelay);
         ParameterSync.Plan plan = ParameterSync.plan(c.wantedParameters(), parameters);
         if (!check && plan == null) {
             linkNow(c);
             return;
         }
-        String sql = (check ? settings.serverCheckQuery() : "")
-                + (plan == null ? "" : (check && !settings.serverCheckQuery().isEmpty() ? ";" : "") + plan.sql());
+        String sql = (check ? checkQuery : "")
+                + (plan == null ? "" : (check && !checkQuery.isEmpty() ? ";" : "") + plan.sql());
         moveTo(ServerState.CHECKING, check ? "server check" : "parameter sync");
         runInternal(sql, error -> {
             if (state == ServerState.CLOSED) {
@@ -370,7 +382,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private void linkNow(ClientSession c) {
         client = c;
         linkedSinceNanos = System.nanoTime();
-        moveTo(ServerState.LINKED, "linked to " + c);
+        moveTo(ServerState.LINKED, "linked to a client");
         c.linked(this);
     }
 
@@ -400,7 +412,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     public void send(WireUnit unit) {
         byte type = unit.type();
         if ((type == 'Q' || type == 'S' || type == 'F') && startsMessage(unit)) {
-            outstanding++;
+            if (outstanding++ == 0) {
+                requestStartNanos = System.nanoTime();      // query_timeout counts from the oldest request
+            }
         }
         channel().write(unit.content(), channel().voidPromise());
     }
@@ -425,6 +439,10 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                 case ReadyForQuery.TYPE -> {
                     outstanding = Math.max(0, outstanding - 1);
                     transactionStatus = TransactionStatus.of(frame.bytes().getByte(frame.bytes().readerIndex() + 5));
+                    readyNanos = System.nanoTime();
+                    if (outstanding > 0) {
+                        requestStartNanos = readyNanos;           // the next pipelined request is now running
+                    }
                     c.channel().write(frame.bytes(), c.channel().voidPromise());
                     flushTarget = c.channel();
                     tracker.drainFakes(c.channel());
@@ -435,6 +453,10 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                     ParameterStatus status = ParameterStatus.decode(frame.body());
                     parameters.reported(status.name(), status.value());
                     c.parameterChanged(status.name(), status.value());
+                    sessionState.parameterReported();
+                    if (status.name().equals("in_hot_standby")) {
+                        pool.group().targets().serverReported(target, status.name(), status.value());
+                    }
                 }
                 case ErrorResponse.TYPE -> {
                     ErrorResponse error = ErrorResponse.decode(frame.body());
@@ -448,6 +470,10 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         }
         if (unit.type() == 'C' && whole && c.tracksStatements()) {
             forgetStatementsOnDeallocateAll((Frame) unit, c);
+            String feature = sessionState.onCommandComplete(((Frame) unit).body(), transactionStatus);
+            if (feature != null) {
+                c.usedSessionState(feature);
+            }
         }
         c.channel().write(unit.content(), c.channel().voidPromise());
         flushTarget = c.channel();
@@ -537,7 +563,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     }
 
     private void release(String reason) {
-        if (dying) {
+        if (!pool.group().targets().stillValid(target)) {
+            close("host " + target.host() + ":" + target.port() + " changed role");
+        } else if (dying) {
             close("server is shutting down");
         } else if (livedTooLong(System.nanoTime())) {
             close("server lifetime over");
@@ -580,6 +608,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         }
         boolean neverLoggedIn = state == ServerState.CONNECTING || state == ServerState.AUTHENTICATING
                 || (loginError != null);
+        if (neverLoggedIn || reason.startsWith("server closed") || reason.startsWith("I/O error")) {
+            pool.group().targets().serverFailed(target);
+        }
         if (loginTimeout != null) {
             loginTimeout.cancel(false);
         }
@@ -618,6 +649,16 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     public boolean idleTooLong(long now) {
         long limit = pool.settings().serverIdleTimeout().toNanos();
         return state == ServerState.IDLE && limit > 0 && now - idleSinceNanos >= limit;
+    }
+
+    /** Nanoseconds the oldest outstanding request has been running (0 when none): query_timeout. */
+    public long requestRunningNanos(long now) {
+        return outstanding > 0 ? now - requestStartNanos : 0;
+    }
+
+    /** Nanoseconds idle inside a transaction (0 when not): idle_transaction_timeout. */
+    public long idleInTransactionNanos(long now) {
+        return outstanding == 0 && transactionStatus != TransactionStatus.IDLE ? now - readyNanos : 0;
     }
 
     public boolean livedTooLong(long now) {
