@@ -81,6 +81,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean guarded;
     private TlsNegotiation.@Nullable TlsInfo tls;
     private boolean unknownDatabase;
+    private boolean quietClose;
     private long waitStartNanos;
     private long lastReadNanos = System.nanoTime();
     private String peer = "?";
@@ -432,6 +433,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void refuseLogin(AuthStep.Fail fail) {
         LoginGuard guard = context.guard();
         int suppressed = guard.logPermit();
+        quietClose = suppressed < 0;                        // the close line is rate-limited with the failure line
         if (suppressed >= 0) {
             log.info("{} authentication failed: {}{}", this, fail.detail(),
                     suppressed > 0 ? " (" + suppressed + " similar lines suppressed)" : "");
@@ -721,8 +723,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 ch.close();
             }
         }
-        log.info("{} closing because: {} (age={}s)", this, reason,
-                (System.nanoTime() - connectedNanos) / 1_000_000_000L);
+        if (!quietClose) {
+            log.info("{} closing because: {} (age={}s)", this, reason,
+                    (System.nanoTime() - connectedNanos) / 1_000_000_000L);
+        }
         finish(reason);
     }
 
