@@ -45,9 +45,7 @@ public final class Tidepool {
     private final EventLoopGroup workers;
     private final PoolManager pools;
     private final CancelRegistry cancels = new CancelRegistry();
-    private final io.tidepool.pooler.client.LoginGuard loginGuard = new io.tidepool.pooler.client.LoginGuard(
-            () -> this.config.settings().get(Keys.MAX_LOGIN_CLIENTS),
-            () -> this.config.settings().get(Keys.AUTH_FAILURE_DELAY).toMillis());
+    private final io.tidepool.pooler.client.LoginGuard loginGuard = io.tidepool.pooler.client.LoginGuard.fromSystem();
     private final ServerConnector connector;
     private final List<Janitor> janitors = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);

@@ -34,13 +34,26 @@ public final class LoginGuard {
     private record Failures(int count, long lastNanos) {
     }
 
+    /** System property: the cap of the failure delay in milliseconds (default 2000; 0 disables the delay). */
+    public static final String DELAY_PROPERTY = "tidepool.auth_failure_delay_ms";
+    /** System property: connections allowed between accept and AuthenticationOk at once (default 1000). */
+    public static final String MAX_LOGINS_PROPERTY = "tidepool.max_login_clients";
+
+    /**
+     * The pooler's guard. Its two limits are system properties read at each use (PgBouncer's ini has no such keys and
+     * {@code [pgbouncer]} stays PgBouncer's key set; a Tidepool section for them is future work).
+     */
+    public static LoginGuard fromSystem() {
+        return new LoginGuard(() -> Integer.getInteger(MAX_LOGINS_PROPERTY, 1000),
+                () -> Long.getLong(DELAY_PROPERTY, 2000L));
+    }
+
     /** Delay after the second consecutive failure of an address; doubles per failure up to the cap. */
     static final long BASE_DELAY_MILLIS = 100;
 
     /**
-     * @param maxUnauthenticated connections allowed between accept and AuthenticationOk at once (max_login_clients,
-     *                           read at each login so that RELOAD applies)
-     * @param maxDelayMillis     cap of the failure delay (auth_failure_delay; 0 disables it)
+     * @param maxUnauthenticated connections allowed between accept and AuthenticationOk at once, read at each login
+     * @param maxDelayMillis     cap of the failure delay (0 disables it), read at each failure
      */
     public LoginGuard(java.util.function.IntSupplier maxUnauthenticated, java.util.function.LongSupplier maxDelayMillis) {
         this.maxUnauthenticated = maxUnauthenticated;

@@ -105,12 +105,6 @@ public final class Keys {
             + "rolvaliduntil < now() THEN NULL ELSE rolpassword END FROM pg_authid WHERE rolname=$1 AND rolcanlogin",
             RELOAD);
     public static final Setting<String> AUTH_DBNAME = Setting.string("auth_dbname", "", RELOAD);
-    /** Tidepool: cap of the growing delay before a failed login of one address is answered (0: no delay). */
-    public static final Setting<Duration> AUTH_FAILURE_DELAY =
-            Setting.millis("auth_failure_delay", Duration.ofMillis(2000), 60_000, RELOAD);
-    /** Tidepool: connections allowed between accept and AuthenticationOk at once (RELIABILITY cases 25, 35). */
-    public static final Setting<Integer> MAX_LOGIN_CLIENTS =
-            Setting.integer("max_login_clients", 1000, 1, MAX_CONNECTIONS, RELOAD);
     /** Secret: LDAP options may carry {@code ldapbindpasswd}. LDAP itself is unsupported; kept for compatibility. */
     public static final Setting<String> AUTH_LDAP_OPTIONS = Setting.secretString("auth_ldap_options", "", RELOAD);
 

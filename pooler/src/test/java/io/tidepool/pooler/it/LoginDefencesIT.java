@@ -122,10 +122,11 @@ class LoginDefencesIT {
         Files.writeString(plain, "\"plainuser\" \"" + AuthCluster.PLAIN_PW + "\"\n\"postgres\" \"\"\n");
         Path hba = dir.resolve("plain-hba.conf");
         Files.writeString(hba, "host all postgres 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n");
+        System.setProperty(io.tidepool.pooler.client.LoginGuard.DELAY_PROPERTY, "0");
         try (TidepoolFixture pooler = TidepoolFixture.builder(auth.node)
                 .rawDatabase("authdb", auth.authdbEntry())
                 .set("client_login_timeout", 60).set("auth_type", "hba").set("auth_hba_file", hba)
-                .set("auth_file", plain).set("max_client_conn", 5000).set("auth_failure_delay", 0).start();
+                .set("auth_file", plain).set("max_client_conn", 5000).start();
              Bystander bystander = Bystander.start(PgTarget.of(pooler.host(), pooler.port(), "postgres", "authdb"))) {
             // Warm the pool (the first login teaches it the server's welcome).
             assertThat(Psql.query(AuthCluster.through(pooler, "plainuser", AuthCluster.PLAIN_PW), "select 1"))
@@ -187,6 +188,8 @@ class LoginDefencesIT {
             assertThat(outcomes.get("ok")).isNotNull();
             assertThat(bystanderMillis).doesNotContain(-1L);
             bystander.assertUnaffected();
+        } finally {
+            System.clearProperty(io.tidepool.pooler.client.LoginGuard.DELAY_PROPERTY);
         }
     }
 
@@ -203,8 +206,8 @@ class LoginDefencesIT {
             secrets.add(Base64.getEncoder().encodeToString(secret.serverKey()));
             secrets.add(auth.secretOf(role));
         }
-        try (TidepoolFixture pooler = hbaPooler().set("auth_user", "postgres")
-                .set("auth_failure_delay", 0).start()) {
+        System.setProperty(io.tidepool.pooler.client.LoginGuard.DELAY_PROPERTY, "0");
+        try (TidepoolFixture pooler = hbaPooler().set("auth_user", "postgres").start()) {
             runEveryPath(pooler, secrets);
             List<String> lines = pooler.logs().lines();
             System.out.println("case 26: " + lines.size() + " log lines checked against " + secrets.size()
@@ -214,6 +217,7 @@ class LoginDefencesIT {
                 assertThat(lines).as("a log line contains a secret").noneMatch(l -> l.contains(secret));
             }
         } finally {
+            System.clearProperty(io.tidepool.pooler.client.LoginGuard.DELAY_PROPERTY);
             logger.setLevel(previous);
         }
     }

@@ -47,13 +47,13 @@ class MalformedAuthIT {
     @BeforeAll
     void start() throws Exception {
         auth = AuthCluster.get();
+        // Many failures come from 127.0.0.1 here; LoginDefencesIT covers the growing delay.
+        System.setProperty(io.tidepool.pooler.client.LoginGuard.DELAY_PROPERTY, "0");
         Path dir = Files.createTempDirectory("tidepool-malformed-");
         auth.certs.copyServerFilesTo(dir);
         pooler = TidepoolFixture.builder(auth.node)
                 .rawDatabase("authdb", auth.authdbEntry())
-                .set("client_login_timeout", 10)
-                .set("auth_failure_delay", 0)
-                .set("auth_type", "hba")
+                .set("client_login_timeout", 10).set("auth_type", "hba")
                 .set("auth_hba_file", AuthCluster.writePoolerHba(dir))
                 .set("auth_file", auth.writeAuthFile(dir))
                 .set("client_tls_sslmode", "prefer")
@@ -65,6 +65,7 @@ class MalformedAuthIT {
 
     @AfterAll
     void stop() throws Exception {
+        System.clearProperty(io.tidepool.pooler.client.LoginGuard.DELAY_PROPERTY);
         if (bystander != null) {
             bystander.close();
         }
