@@ -81,6 +81,9 @@ public record PgTarget(String host, int port, String user, String database, Map<
         String sslmode = env.get("PGSSLMODE");
         props.setProperty("sslmode", sslmode != null ? sslmode : "disable");
         props.setProperty("connectTimeout", "10");
+        // A server that accepts but never answers (crash restart, SIGSTOP) must fail a test, not hang the build.
+        props.setProperty("loginTimeout", "30");
+        props.setProperty("socketTimeout", "180");
         props.setProperty("ApplicationName", env.getOrDefault("PGAPPNAME", "tidepool-testkit"));
         return DriverManager.getConnection(jdbcUrl(), props);
     }

@@ -53,6 +53,11 @@ public final class Tidepool {
     private volatile ClientContext clientContext;
     private volatile boolean shuttingDown;
     private final Listeners listeners;
+    // Admin console and metrics (issue 7).
+    private final io.tidepool.pooler.metrics.PoolerMetrics metrics = new io.tidepool.pooler.metrics.PoolerMetrics();
+    private final io.tidepool.pooler.admin.AdminService admin;
+    private final java.time.Instant startedAt = java.time.Instant.now();
+    private final io.tidepool.pooler.metrics.@org.jspecify.annotations.Nullable MetricsServer metricsServer;
     private final @org.jspecify.annotations.Nullable Listeners readOnlyListeners;
     private final io.tidepool.pooler.routing.RoutingService routing;
     private final io.tidepool.vip.@org.jspecify.annotations.Nullable VrrpInstance vrrp;
@@ -68,7 +73,9 @@ public final class Tidepool {
         routing.configure(config);
         connector = new ServerConnector(transport);
         connector.tls(TlsSetup.server(config));
-        pools = new PoolManager(resolver(config), limits, connector);
+        pools = new PoolManager(resolver(config), limits, connector, metrics);
+        admin = new io.tidepool.pooler.admin.AdminService(new Control(), Version.get());
+        metrics.poolSource(admin::figures);
         clientContext = clientContext(config);
         for (EventExecutor executor : workers) {
             janitors.add(Janitor.start(pools, (io.netty.channel.EventLoop) executor));
@@ -83,6 +90,7 @@ public final class Tidepool {
         readOnlyListeners = readOnlyPort == 0 ? null : Listeners.open(transport, boss, workers,
                 s.get(Keys.LISTEN_ADDR), readOnlyPort, "", s.get(Keys.LISTEN_BACKLOG), wireLimits,
                 () -> clientContext.readOnly());
+        metricsServer = startMetrics(config);
         // Last: the VIP comes here only once this instance accepts clients. Healthy = accepting, and a primary
         // is known for every routed database (issue 6); failing only lowers the priority, never FAULT.
         vrrp = VrrpSetup.start(config, () -> !shuttingDown && routing.monitors().values().stream()
@@ -106,8 +114,110 @@ public final class Tidepool {
         return new ClientContext(pools, cancels, new ClientStartup(new HashSet<>(s.get(Keys.IGNORE_STARTUP_PARAMETERS))),
                 AuthSetup.authenticator(c),
                 s.get(Keys.CLIENT_LOGIN_TIMEOUT), s.get(Keys.APPLICATION_NAME_ADD_HOST), s.get(Keys.LOG_CONNECTIONS),
-                s.get(Keys.LOG_DISCONNECTIONS), () -> shuttingDown, false, TlsSetup.client(c), loginGuard,
-                AuthSetup.authQuery(c));
+                s.get(Keys.LOG_DISCONNECTIONS), () -> shuttingDown, false, admin,
+                TlsSetup.client(c), loginGuard, AuthSetup.authQuery(c));
+    }
+
+    /**
+     * The [metrics] listener (listen_addr, listen_port) when the section exists; off otherwise (issue 7). Ready means
+     * what the VRRP health means: accepting clients, and a primary known for every routed database.
+     */
+    private io.tidepool.pooler.metrics.@org.jspecify.annotations.Nullable MetricsServer startMetrics(Config c)
+            throws java.io.IOException {
+        var section = c.section("metrics");
+        if (section.isEmpty()) {
+            return null;
+        }
+        String address = section.getOrDefault("listen_addr", "127.0.0.1");
+        int port;
+        try {
+            port = Integer.parseInt(section.getOrDefault("listen_port", "").strip());
+        } catch (NumberFormatException e) {
+            throw new io.tidepool.pooler.config.ConfigException("[metrics] listen_port: \""
+                    + section.getOrDefault("listen_port", "") + "\" (expected: a port 0..65535)");
+        }
+        return io.tidepool.pooler.metrics.MetricsServer.start(address.equals("*") ? "0.0.0.0" : address, port,
+                metrics, () -> !shuttingDown && routing.monitors().values().stream()
+                        .allMatch(monitor -> monitor.topology().primary().isPresent()));
+    }
+
+    /** The admin console's view of this pooler (issue 7). */
+    private final class Control implements io.tidepool.pooler.admin.PoolerControl {
+        @Override
+        public io.tidepool.pooler.routing.RoutingService routing() {
+            return routing;
+        }
+
+        @Override
+        public io.tidepool.vip.@org.jspecify.annotations.Nullable VrrpInstance vrrp() {
+            return vrrp;
+        }
+
+        @Override
+        public Config config() {
+            return config;
+        }
+
+        @Override
+        public PoolManager pools() {
+            return pools;
+        }
+
+        @Override
+        public void reload() {
+            reloadOrThrow();
+        }
+
+        @Override
+        public void applySettings(io.tidepool.pooler.config.Settings settings) {
+            Tidepool.this.applySettings(settings);
+        }
+
+        @Override
+        public void shutdown(io.tidepool.pooler.admin.AdminCommand.ShutdownMode mode) {
+            Thread.ofVirtual().name("tidepool-shutdown").start(() -> shutdownFromConsole(mode));
+        }
+
+        @Override
+        public boolean shuttingDown() {
+            return shuttingDown;
+        }
+
+        @Override
+        public java.time.Instant startedAt() {
+            return startedAt;
+        }
+
+        @Override
+        public int listenPort() {
+            return config.settings().get(Keys.LISTEN_PORT);
+        }
+    }
+
+    /** SET on the console: a whole new snapshot with the changed settings, applied like a reload. */
+    private synchronized void applySettings(io.tidepool.pooler.config.Settings settings) {
+        Config c = config;
+        Config fresh = new Config(settings, c.databases(), c.users(), c.extraSections(), c.source(), List.of());
+        config = fresh;
+        pools.reconfigure(resolver(fresh));
+        clientContext = clientContext(fresh);
+        log.info("configuration changed on the admin console: {}", ConfigDiff.between(c, fresh));
+    }
+
+    /** SHUTDOWN on the console: PgBouncer's three modes. */
+    private void shutdownFromConsole(io.tidepool.pooler.admin.AdminCommand.ShutdownMode mode) {
+        switch (mode) {
+            case IMMEDIATE -> shutdown(Duration.ZERO);
+            case WAIT_FOR_SERVERS -> shutdown(Duration.ofHours(1));
+            case WAIT_FOR_CLIENTS -> {
+                log.info("SHUTDOWN WAIT_FOR_CLIENTS: no new connections; waiting for clients to leave");
+                listeners.close();
+                while (pools.limits().clientCount() - admin.consoleCount() > 0) {
+                    sleep(50);
+                }
+                shutdown(Duration.ZERO);
+            }
+        }
     }
 
     /**
@@ -117,13 +227,18 @@ public final class Tidepool {
      * @return whether the new configuration was applied
      */
     public synchronized boolean reload() {
-        Config fresh;
         try {
-            fresh = ConfigLoader.load(configPath);
+            reloadOrThrow();
+            return true;
         } catch (RuntimeException e) {
             log.error("reload failed, keeping the running configuration: {}", e.getMessage());
             return false;
         }
+    }
+
+    /** {@link #reload}, reporting an invalid file by throwing (the admin console's RELOAD shows the reason). */
+    private synchronized void reloadOrThrow() {
+        Config fresh = ConfigLoader.load(configPath);
         fresh.warnings().forEach(warning -> log.warn("config: {}", warning));
         ConfigDiff diff = ConfigDiff.between(config, fresh);
         ClientContext freshContext;
@@ -137,16 +252,14 @@ public final class Tidepool {
             freshContext = clientContext(fresh);
             freshServerTls = TlsSetup.server(fresh);
         } catch (RuntimeException e) {
-            log.error("reload failed, keeping the running configuration: {}", e.getMessage());
             routing.configure(config);
-            return false;
+            throw e;
         }
         config = fresh;
         pools.reconfigure(freshResolver);
         connector.tls(freshServerTls);
         clientContext = freshContext;
         log.info("configuration reloaded from {}: {}", configPath, diff);
-        return true;
     }
 
     /**
@@ -166,6 +279,10 @@ public final class Tidepool {
             vrrp.close();                              // priority 0: the backup takes the VIP at once
         }
         listeners.close();
+        admin.close();
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
         if (readOnlyListeners != null) {
             readOnlyListeners.close();
         }

@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param logConnections      log_connections
  * @param logDisconnections   log_disconnections
  * @param shutdown            the shutdown coordinator: refuses logins while shutting down
+ * @param admin               the admin console, or null when there is none (tests of the data path)
  * @param tls                 client_tls_sslmode and its context (new connections take the current one: RELOAD
  *                            renews certificates without touching open connections)
  * @param guard               login defences, shared by every snapshot
@@ -26,13 +27,14 @@ import java.time.Duration;
 public record ClientContext(PoolManager pools, CancelRegistry cancels, ClientStartup startup,
                             ClientAuthenticator authenticator,
                             Duration clientLoginTimeout, boolean applicationNameAddHost, boolean logConnections,
-                            boolean logDisconnections, Shutdown shutdown, boolean readOnlyListener, ClientTls tls,
-                            LoginGuard guard, @org.jspecify.annotations.Nullable AuthQuery authQuery) {
+                            boolean logDisconnections, Shutdown shutdown, boolean readOnlyListener,
+                            @org.jspecify.annotations.Nullable AdminGateway admin, ClientTls tls, LoginGuard guard,
+                            @org.jspecify.annotations.Nullable AuthQuery authQuery) {
 
     /** The same context for the read-only listener (readonly_listen_port): routed databases use their read target. */
     public ClientContext readOnly() {
         return new ClientContext(pools, cancels, startup, authenticator, clientLoginTimeout, applicationNameAddHost,
-                logConnections, logDisconnections, shutdown, true, tls, guard, authQuery);
+                logConnections, logDisconnections, shutdown, true, admin, tls, guard, authQuery);
     }
 
     /** Tells new clients whether the pooler is going away. */

@@ -12,6 +12,7 @@ import io.tidepool.auth.AuthStep;
 import io.tidepool.auth.Credential;
 import io.tidepool.pooler.pool.Pool;
 import io.tidepool.pooler.pool.PoolGroup;
+import io.tidepool.pooler.link.SetCapture;
 import io.tidepool.pooler.link.StatementRewriter;
 import io.tidepool.pooler.pool.PoolMode;
 import io.tidepool.pooler.server.ServerConnection;
@@ -41,6 +42,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -57,6 +59,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ClientSession extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     private static final AtomicLong IDS = new AtomicLong();
+    /**
+     * Parameters replayed per client in transaction and statement pooling (issue 3's list, PgBouncer's varcache),
+     * lower case. Other reported parameters are read-only (is_superuser, session_authorization...) or not the
+     * client's to carry, and a set_config of them would fail the client's next link.
+     */
+    private static final Set<String> TRACKED = io.tidepool.pooler.link.SessionStateWatch.REPLAYED;
 
     private final long id = IDS.incrementAndGet();
     private final ClientContext context;
@@ -73,7 +81,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private @Nullable StatementRewriter rewriter;
     /** Parse/Close answered locally since the last Sync: a Sync then needs no server either. */
     private boolean answeredLocally;
-    private boolean warnedSessionState;
+    /** A plain SET/RESET the client sent in transaction mode, carried with it once the server confirms it. */
+    private @Nullable SetCapture pendingSet;
+    private boolean requestFailed;
+    /** Session state was seen: the server stays linked until the client leaves, then it is reset. */
+    private boolean pinned;
     private @Nullable ScheduledFuture<?> loginTimeout;
     private boolean pendingFlush;
     private boolean loggedIn;
@@ -85,6 +97,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private long waitStartNanos;
     private long lastReadNanos = System.nanoTime();
     private String peer = "?";
+    /** Admin console hook (issue 7): set when the client logs in to the virtual database; then it has no pool. */
+    private boolean consoleLogin;
+    private AdminGateway.@Nullable Conversation console;
 
     public ClientSession(ClientContext context) {
         this.context = context;
@@ -151,6 +166,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void onWireUnit(WireUnit unit) {
+        if (console != null && state == ClientState.IDLE) {
+            // Admin console hook: every message goes to the console conversation; Terminate closes quietly.
+            if (unit.type() == Terminate.TYPE && !(unit instanceof FramePart)) {
+                ReferenceCountUtil.release(unit.content());
+                disconnectWith(null, "client sent Terminate");
+            } else {
+                console.onMessage(unit);
+            }
+            return;
+        }
         switch (state) {
             case LINKED -> forwardToServer(unit);
             case IDLE -> {
@@ -249,15 +274,25 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             startup = null;                                 // not counted: finish() must not release the slot
             throw new ProtocolException(SqlState.TOO_MANY_CONNECTIONS, "no more connections allowed (max_client_conn)");
         }
-        PoolGroup group = context.pools().groupFor(request.database(), request.user(), context.readOnlyListener());
-        if (group == null) {
-            // Reported only after authentication (PgBouncer 1.15/1.17, RELIABILITY case 21): before it, an unknown
-            // database must look exactly like a wrong password, or the pooler answers "which databases exist?".
-            unknownDatabase = true;
+        AdminGateway admin = context.admin();
+        if (admin != null && admin.isConsole(request.database())) {
+            consoleLogin = true;                            // admin console hook: no pool; see authenticated()
         } else {
-            Pool p = group.poolFor(channel().eventLoop());
-            pool = p;
-            p.addClient(this);
+            if (context.pools().state(request.database()).isDisabled()) {
+                // DISABLE db on the console (PgBouncer objects.c: the same text).
+                throw new ProtocolException("database \"" + request.database() + "\" is disabled");
+            }
+            PoolGroup group = context.pools().groupFor(request.database(), request.user(),
+                    context.readOnlyListener());
+            if (group == null) {
+                // Reported only after authentication (PgBouncer 1.15/1.17, RELIABILITY case 21): before it, an unknown
+                // database must look exactly like a wrong password, or the pooler answers "which databases exist?".
+                unknownDatabase = true;
+            } else {
+                Pool p = group.poolFor(channel().eventLoop());
+                pool = p;
+                p.addClient(this);
+            }
         }
         wantedParameters.putAll(request.parameters());
         if (context.applicationNameAddHost()) {
@@ -431,6 +466,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * connection still counts as unauthenticated, which is what slows a password-guessing loop down).
      */
     private void refuseLogin(AuthStep.Fail fail) {
+        context.pools().metrics().authFailed();
         LoginGuard guard = context.guard();
         int suppressed = guard.logPermit();
         quietClose = suppressed < 0;                        // the close line is rate-limited with the failure line
@@ -466,6 +502,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         leaveGuard();
+        if (consoleLogin) {
+            enterConsole();
+            return;
+        }
         Pool p = pool();
         var settings = p.settings();
         if (settings.poolMode() != PoolMode.SESSION && settings.maxPreparedStatements() > 0) {
@@ -486,6 +526,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             moveTo(ClientState.WAITING_FOR_SERVER, "logged in, waiting for the pool's first server connection");
             p.acquire(this);
         }
+    }
+
+    /** Admin console hook: admin_users and stats_users get the console; anyone else "not allowed" (admin.c). */
+    private void enterConsole() {
+        AdminGateway admin = java.util.Objects.requireNonNull(context.admin(), "admin gateway");
+        StartupRequest request = java.util.Objects.requireNonNull(startup, "startup");
+        if (!admin.mayEnter(request.user())) {
+            refuseLogin(new AuthStep.Fail(SqlState.PROTOCOL_VIOLATION, "not allowed",
+                    "user " + request.user() + " is neither in admin_users nor in stats_users"));
+            return;
+        }
+        cancelKey = context.cancels().register(this);
+        write(AuthenticationOk.INSTANCE);
+        moveTo(ClientState.IDLE, "logged in to the admin console");
+        completeLogin(admin.welcome());
+        console = admin.open(this, request.user());
     }
 
     private void onCancelRequest(ChannelHandlerContext ctx, CancelRequest request) {
@@ -513,6 +569,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void linked(ServerConnection s) {
         server = s;
         boolean wasLogin = !loggedIn;
+        boolean loginOnly = wasLogin && held.isEmpty();
         moveTo(ClientState.LINKED, "linked to a server");
         if (!channel().isWritable()) {
             s.channel().config().setAutoRead(false);
@@ -527,6 +584,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             channel().config().setAutoRead(true);
         }
         s.flush();
+        if (loginOnly) {
+            // The link only taught the pool its welcome: no request is running, so transaction and statement pooling
+            // end it now; otherwise a client that logs in and sits idle would pin the server until its first query.
+            readyForQuery(TransactionStatus.IDLE, s.outstanding(), s.tracker().isEmpty());
+        }
     }
 
     /**
@@ -540,8 +602,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         Map<String, String> asked = new java.util.HashMap<>();
         wantedParameters.forEach((name, value) -> asked.put(name.toLowerCase(java.util.Locale.ROOT), value));
-        serverParameters.forEach((name, value) ->
-                write(new ParameterStatus(name, asked.getOrDefault(name.toLowerCase(java.util.Locale.ROOT), value))));
+        boolean replayed = pool != null && pool.settings().poolMode() != PoolMode.SESSION;
+        serverParameters.forEach((name, value) -> {
+            String key = name.toLowerCase(java.util.Locale.ROOT);
+            write(new ParameterStatus(name, asked.getOrDefault(key, value)));
+            if (replayed && TRACKED.contains(key) && !asked.containsKey(key)) {
+                // What the client was told is what it relies on: a server whose value another client changed must be
+                // set back before this client uses it (else A's SET TimeZone shows in B's session).
+                wantedParameters.put(name, value);
+            }
+        });
         write(cancelKey());
         write(ReadyForQuery.IDLE);
         channel().flush();
@@ -579,13 +649,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (s == null || pool == null) {
             return;
         }
+        SetCapture captured = pendingSet;
+        pendingSet = null;
+        if (captured != null && !requestFailed) {
+            carry(captured, s);
+        }
+        requestFailed = false;
         PoolMode mode = pool.settings().poolMode();
         if (mode == PoolMode.STATEMENT && status != TransactionStatus.IDLE) {
             // PgBouncer's rule: statement pooling cannot keep a server across statements, so no transaction blocks.
             disconnect(SqlState.FEATURE_NOT_SUPPORTED, "transaction blocks not allowed in statement pooling mode");
             return;
         }
-        if (mode.endsLink(status, outstanding) && nothingPending && held.isEmpty()) {
+        if (mode.endsLink(status, outstanding) && nothingPending && held.isEmpty() && !pinned) {
             server = null;
             moveTo(ClientState.IDLE, "transaction done");
             s.unlink();
@@ -597,21 +673,55 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * mode): counted, logged once per client, and refused when session_state_policy = refuse.
      */
     public void usedSessionState(String feature) {
+        if (feature.equals(io.tidepool.pooler.link.SessionStateWatch.UNREPORTED_SET) && pendingSet != null) {
+            return;                                         // a recognised SET: carried with the client instead
+        }
         Pool p = pool();
         p.group().countSessionStateUse();
         if (p.settings().refuseSessionState() && io.tidepool.pooler.link.SessionStateWatch.isCertain(feature)) {
             disconnect(SqlState.FEATURE_NOT_SUPPORTED, feature + " is not supported in " + p.settings().poolMode()
                     .configName() + " pooling mode (session_state_policy = refuse); use a session-mode pool");
-        } else if (!warnedSessionState) {
-            warnedSessionState = true;
-            log.warn("{} uses {} in {} pooling mode: that state stays on the server connection, not with the client",
+            return;
+        }
+        if (!pinned) {
+            // The state lives on this server connection: the client keeps it (as in session mode) until it leaves,
+            // and the server is reset before anyone else gets it (RELIABILITY 68-70: "pinned or reset").
+            pinned = true;
+            log.warn("{} uses {} in {} pooling mode: pinned to its server connection until it disconnects",
                     this, feature, p.settings().poolMode().configName());
         }
+    }
+
+    /**
+     * A recognised SET/RESET succeeded: the client's wanted value changes (so it is replayed on its next server),
+     * and this server remembers that the pooler's bookkeeping owns the value (so the next client gets a RESET).
+     */
+    private void carry(SetCapture captured, ServerConnection s) {
+        String key = captured.name();
+        wantedParameters.keySet().removeIf(name -> name.equalsIgnoreCase(key));
+        if (captured.value() == null) {
+            s.parameters().reset(key);
+        } else {
+            wantedParameters.put(key, captured.value());
+            s.parameters().applied(key, captured.value());
+        }
+    }
+
+    /** The server relayed an ErrorResponse for this client's current request. */
+    public void requestFailed() {
+        requestFailed = true;
     }
 
     /** Whether this client's named statements are remapped (transaction/statement pooling). */
     public boolean tracksStatements() {
         return rewriter != null;
+    }
+
+    /** The server skipped the Parse of this client statement after an error: it does not exist. */
+    public void forgetStatement(String name) {
+        if (rewriter != null) {
+            rewriter.forget(name);
+        }
     }
 
     /** DEALLOCATE ALL / DISCARD ALL ran: the client's statements are gone. */
@@ -623,7 +733,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** The server reported a parameter change the client caused (SET): remember it for the next server. */
     public void parameterChanged(String name, String value) {
-        if (wantedParameters.containsKey(name) || pool != null && pool.settings().poolMode() != PoolMode.SESSION) {
+        if (wantedParameters.containsKey(name) || pool != null && pool.settings().poolMode() != PoolMode.SESSION
+                && TRACKED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
             wantedParameters.put(name, value);
         }
     }
@@ -637,6 +748,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (rewriter != null) {
+            if (unit.type() == 'Q' && unit instanceof io.tidepool.wire.Frame query) {
+                pendingSet = SetCapture.of(io.tidepool.wire.buf.CStrings.read(query.body(), "Query"));
+            }
             rewriter.forward(unit, server(), channel());
         } else {
             server().send(unit);
@@ -752,10 +866,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             boolean midMessage = channel != null
                     && channel.pipeline().get(FrameDecoder.class) instanceof FrameDecoder decoder
                     && decoder.isStreaming();
-            s.clientGone(midMessage);
+            s.clientGone(midMessage, pinned);
         }
         if (pool != null) {
             pool.removeClient(this);
+        }
+        if (console != null) {
+            console.closed();
         }
         if (startup != null) {
             context.pools().limits().removeClient();
@@ -852,6 +969,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public boolean isBusy() {
         ServerConnection s = server;
         return s != null && (s.outstanding() > 0 || s.transactionStatus() != TransactionStatus.IDLE);
+    }
+
+    /** Whether this client is on the admin console rather than a pool. */
+    public boolean isConsole() {
+        return consoleLogin;
     }
 
     public boolean isClosed() {

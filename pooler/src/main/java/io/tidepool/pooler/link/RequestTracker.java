@@ -20,7 +20,7 @@ import java.util.ArrayDeque;
 public final class RequestTracker {
     /** What a pending request is and who answers it. */
     public enum Kind {
-        PARSE, PARSE_FAKE, PARSE_SILENT, BIND, DESCRIBE_STATEMENT, DESCRIBE_PORTAL, EXECUTE, CLOSE, CLOSE_FAKE,
+        PARSE, PARSE_FAKE, PARSE_SILENT, ERROR_FAKE, BIND, DESCRIBE_STATEMENT, DESCRIBE_PORTAL, EXECUTE, CLOSE, CLOSE_FAKE,
         CLOSE_SILENT, SYNC, QUERY, FUNCTION_CALL
     }
 
@@ -32,14 +32,54 @@ public final class RequestTracker {
     private final ArrayDeque<Kind> pending = new ArrayDeque<>();
     /** Server-side names of the PARSE and PARSE_SILENT entries, in order: forgotten if their Parse fails. */
     private final ArrayDeque<String> parses = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuf> errors = new ArrayDeque<>();
+    /** Client-side names of the PARSE and PARSE_FAKE entries, in order: forgotten if the server skips them. */
+    private final ArrayDeque<String> clientNames = new ArrayDeque<>();
+    /** Client statements whose Parse the server skipped after an error, for the client to forget. */
+    private final java.util.ArrayList<String> skipped = new java.util.ArrayList<>();
+    /** Server-side names of the CLOSE_SILENT entries, in order. */
+    private final ArrayDeque<String> closes = new ArrayDeque<>();
 
     public void add(Kind kind) {
         pending.addLast(kind);
     }
 
+    /** An ErrorResponse the pooler owes the client at this point of the stream (a duplicate statement name). */
+    public void addFakeError(ByteBuf error) {
+        pending.addLast(Kind.ERROR_FAKE);
+        errors.addLast(error);
+    }
+
+    /** A Close the pooler sent to make room; its name comes back into the cache if the server skips it. */
+    public void addEviction(String serverName) {
+        pending.addLast(Kind.CLOSE_SILENT);
+        closes.addLast(serverName);
+    }
+
+    /** A Parse the pooler sent on its own (PARSE_SILENT) or an unnamed one. */
     public void addParse(Kind kind, String serverName) {
         pending.addLast(kind);
         parses.addLast(serverName);
+        if (kind == Kind.PARSE) {
+            clientNames.addLast("");
+        }
+    }
+
+    /** A client's named Parse: sent (PARSE) or answered by the pooler (PARSE_FAKE). */
+    public void addClientParse(Kind kind, String serverName, String clientName) {
+        pending.addLast(kind);
+        if (kind == Kind.PARSE) {
+            parses.addLast(serverName);
+        }
+        clientNames.addLast(clientName);
+    }
+
+    /** Hands over (and clears) the client statements whose Parse was skipped: PostgreSQL never created them. */
+    public void drainSkipped(java.util.function.Consumer<String> forget) {
+        if (!skipped.isEmpty()) {
+            skipped.forEach(forget);
+            skipped.clear();
+        }
     }
 
     public boolean isEmpty() {
@@ -65,6 +105,9 @@ public final class RequestTracker {
                 if (head == Kind.PARSE || head == Kind.PARSE_SILENT) {
                     pending.pollFirst();
                     statements.confirmed(parses.pollFirst());
+                    if (head == Kind.PARSE) {
+                        clientNames.pollFirst();
+                    }
                     return head == Kind.PARSE_SILENT;
                 }
             }
@@ -78,7 +121,10 @@ public final class RequestTracker {
             case '3' -> {
                 if (head == Kind.CLOSE || head == Kind.CLOSE_SILENT) {
                     pending.pollFirst();
-                    return head == Kind.CLOSE_SILENT;
+                    if (head == Kind.CLOSE_SILENT) {
+                        closes.pollFirst();
+                        return true;
+                    }
                 }
             }
             case 'E' -> {
@@ -92,6 +138,11 @@ public final class RequestTracker {
                     if (kind == Kind.PARSE || kind == Kind.PARSE_SILENT) {
                         parses.pollFirst();
                     }
+                    if (kind == Kind.PARSE || kind == Kind.PARSE_FAKE) {
+                        clientNames.pollFirst();
+                    } else if (kind == Kind.CLOSE_SILENT) {
+                        closes.pollFirst();
+                    }
                     if (kind == Kind.SYNC || kind == Kind.QUERY || kind == Kind.FUNCTION_CALL) {
                         break;
                     }
@@ -103,12 +154,23 @@ public final class RequestTracker {
         return false;
     }
 
-    /** An error in an extended batch: nothing answers the requests up to the next Sync. */
+    /**
+     * An error in an extended batch: the server skips every request up to the next Sync, so the pooler's cache
+     * must undo what it assumed of them: a skipped Parse prepared nothing, a skipped Close closed nothing.
+     */
     private void skipToSync(ServerStatements statements) {
         while (!pending.isEmpty() && pending.peekFirst() != Kind.SYNC) {
             Kind kind = pending.pollFirst();
             if (kind == Kind.PARSE || kind == Kind.PARSE_SILENT) {
                 statements.remove(parses.pollFirst());      // not prepared after all
+            }
+            if (kind == Kind.PARSE || kind == Kind.PARSE_FAKE) {
+                String clientName = clientNames.pollFirst();
+                if (clientName != null && !clientName.isEmpty()) {
+                    skipped.add(clientName);                // nor did the client's statement come to exist
+                }
+            } else if (kind == Kind.CLOSE_SILENT) {
+                statements.restore(closes.pollFirst());     // still prepared on the server
             }
         }
     }
@@ -126,8 +188,11 @@ public final class RequestTracker {
             Kind head = pending.peekFirst();
             if (head == Kind.PARSE_FAKE) {
                 client.write(PARSE_COMPLETE.duplicate(), client.voidPromise());
+                clientNames.pollFirst();
             } else if (head == Kind.CLOSE_FAKE) {
                 client.write(CLOSE_COMPLETE.duplicate(), client.voidPromise());
+            } else if (head == Kind.ERROR_FAKE) {
+                client.write(errors.pollFirst(), client.voidPromise());
             } else {
                 return wrote;
             }
@@ -137,7 +202,12 @@ public final class RequestTracker {
     }
 
     public void clear() {
+        errors.forEach(ByteBuf::release);
+        errors.clear();
         pending.clear();
         parses.clear();
+        closes.clear();
+        clientNames.clear();
+        skipped.clear();
     }
 }

@@ -41,6 +41,11 @@ public final class ServerStatements {
         return evicted;
     }
 
+    /** A Close of {@code serverName} was skipped by the server: it is still prepared there. */
+    void restore(String serverName) {
+        prepared.put(serverName, Boolean.TRUE);
+    }
+
     public void remove(String serverName) {
         prepared.remove(serverName);
     }

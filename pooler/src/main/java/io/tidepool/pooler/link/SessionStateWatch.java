@@ -22,41 +22,65 @@ public final class SessionStateWatch {
     /** The SET heuristic's feature name; see {@link #isCertain}. */
     public static final String UNREPORTED_SET = "SET of a parameter the server did not report back";
 
+    /**
+     * Parameters the pooler replays per client in transaction and statement pooling (issue 3's list, PgBouncer's
+     * varcache), lower case. Other reported parameters are read-only (is_superuser, session_authorization...) or
+     * not the client's to carry.
+     */
+    public static final java.util.Set<String> REPLAYED = java.util.Set.of("client_encoding", "datestyle",
+            "intervalstyle", "timezone", "standard_conforming_strings", "application_name");
+
     private boolean reportedSinceLastCommand;
+    private boolean unreplayedSinceLastCommand;
+    private boolean setPending;
 
     /** Whether the feature was certainly used (LISTEN, PREPARE), as opposed to the SET heuristic. */
     public static boolean isCertain(String feature) {
         return !feature.equals(UNREPORTED_SET);
     }
 
-    /** A ParameterStatus arrived: the SET it belongs to (if any) is replayable. */
-    public void parameterReported() {
+    /** A ParameterStatus arrived: the SET it belongs to is replayable if the pooler replays that parameter. */
+    public void parameterReported(String name) {
         reportedSinceLastCommand = true;
+        if (!REPLAYED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            unreplayedSinceLastCommand = true;        // SET ROLE / SESSION AUTHORIZATION report is_superuser...
+        }
     }
 
     /**
      * A CommandComplete arrived.
      *
-     * @param body        its body (the tag and NUL)
+     * @param body         its body (the tag and NUL)
      * @param statusBefore the transaction status of the last ReadyForQuery: a SET outside a transaction block is
-     *                    session-level
-     * @return the feature used, or null
+     *                     session-level
+     * @return the feature used, when the tag alone says so (LISTEN, PREPARE); a SET is judged at ReadyForQuery
      */
     public @Nullable String onCommandComplete(ByteBuf body, TransactionStatus statusBefore) {
-        boolean reported = reportedSinceLastCommand;
-        reportedSinceLastCommand = false;
         if (is(body, LISTEN)) {
             return "LISTEN";
         }
         if (is(body, PREPARE)) {
             return "SQL PREPARE";
         }
-        if (is(body, SET) && !reported && statusBefore == TransactionStatus.IDLE) {
-            // Also true of a SET to the value the parameter already had (the server reports only changes), so it
-            // is only ever a warning, never a reason to refuse the client.
-            return UNREPORTED_SET;
+        if (is(body, SET) && statusBefore == TransactionStatus.IDLE) {
+            setPending = true;
         }
         return null;
+    }
+
+    /**
+     * A ReadyForQuery arrived. PostgreSQL 14+ reports changed parameters just before ReadyForQuery, so this is where
+     * a session-level SET is judged: replayable if every parameter it reported is one the pooler replays.
+     *
+     * @return {@link #UNREPORTED_SET} or null
+     */
+    public @Nullable String onReadyForQuery() {
+        boolean replayable = reportedSinceLastCommand && !unreplayedSinceLastCommand;
+        boolean set = setPending;
+        setPending = false;
+        reportedSinceLastCommand = false;
+        unreplayedSinceLastCommand = false;
+        return set && !replayable ? UNREPORTED_SET : null;
     }
 
     private static boolean is(ByteBuf body, byte[] tag) {

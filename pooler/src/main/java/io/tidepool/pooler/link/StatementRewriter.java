@@ -11,6 +11,8 @@ import io.tidepool.wire.ProtocolException;
 import io.tidepool.wire.WireUnit;
 import io.tidepool.wire.buf.CStrings;
 import io.tidepool.wire.buf.LengthPrefix;
+import io.tidepool.wire.backend.ErrorResponse;
+import io.tidepool.wire.error.SqlState;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -31,12 +33,44 @@ import java.util.Map;
 public final class StatementRewriter {
     /** Names longer than this are refused; PostgreSQL truncates identifiers to 63 bytes anyway. */
     static final int MAX_NAME = 512;
+    /** Statements one client may hold. */
+    static final int MAX_CLIENT_STATEMENTS = 10_000;
 
-    private final Map<String, StatementDef> statements = new HashMap<>();
+    /**
+     * The client's statements, least recently used first, bounded (RELIABILITY 33: a client that prepares a million
+     * statements without closing them must not grow the pooler without limit). Past the bound the least recently
+     * used one is forgotten, with a warning; PostgreSQL drivers keep far fewer (pgjdbc: 256).
+     */
+    private final Map<String, StatementDef> statements = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, StatementDef> eldest) {
+            if (size() <= MAX_CLIENT_STATEMENTS) {
+                return false;
+            }
+            if (!warnedEviction) {
+                warnedEviction = true;
+                org.slf4j.LoggerFactory.getLogger(StatementRewriter.class).warn(
+                        "a client prepared more than {} statements without closing them; forgetting the oldest",
+                        MAX_CLIENT_STATEMENTS);
+            }
+            return true;
+        }
+    };
+    private boolean warnedEviction;
+    /** After a duplicate name: the client's messages are dropped until its Sync. */
+    private boolean skippingToSync;
 
     /** Forwards one client message to {@code server}; takes ownership of {@code unit}. */
     public void forward(WireUnit unit, LinkedServer server, Channel client) {
         RequestTracker tracker = server.tracker();
+        if (skippingToSync) {
+            // PostgreSQL's rule after an error in an extended batch: everything up to Sync is ignored.
+            if (unit.type() != 'S' || unit instanceof FramePart) {
+                ReferenceCountUtil.release(unit.content());
+                return;
+            }
+            skippingToSync = false;
+        }
         if (unit instanceof FramePart part) {
             if (part.first()) {
                 if (part.type() == 'B') {
@@ -75,11 +109,13 @@ public final class StatementRewriter {
     }
 
     private void parse(Frame frame, LinkedServer server, ByteBufAllocator alloc) {
+        boolean sent = false;
         try {
             ByteBuf body = frame.body();
             String name = CStrings.read(body, MAX_NAME, "Parse statement name");
             if (name.isEmpty()) {
                 server.tracker().addParse(Kind.PARSE, "");
+                sent = true;                                // ownership passes to the server channel
                 server.send(frame);
                 return;
             }
@@ -87,19 +123,33 @@ public final class StatementRewriter {
             byte[] types = new byte[body.readableBytes()];
             body.readBytes(types);
             StatementDef def = StatementDef.of(query, types);
+            if (statements.containsKey(name)) {
+                // The name is taken (no Close in between): PostgreSQL's 42P05, then skip to Sync, as the server would.
+                server.tracker().addFakeError(ErrorResponse.error(SqlState.DUPLICATE_PREPARED_STATEMENT,
+                        "prepared statement \"" + name + "\" already exists").encode(alloc));
+                skippingToSync = true;
+                return;
+            }
             statements.put(name, def);
             if (server.statements().contains(def.serverName())) {
-                server.tracker().add(Kind.PARSE_FAKE);
+                server.tracker().addClientParse(Kind.PARSE_FAKE, def.serverName(), name);
             } else {
-                prepare(def, Kind.PARSE, server, alloc);
+                prepare(def, name, server, alloc);
             }
         } finally {
-            frame.release();
+            if (!sent) {
+                frame.release();
+            }
         }
     }
 
     /** Sends a Parse of {@code def} under its server-side name, closing the least recently used one if full. */
-    private static void prepare(StatementDef def, Kind kind, LinkedServer server, ByteBufAllocator alloc) {
+    /**
+     * @param clientName the client's name when the client asked for this Parse (PARSE), null when the pooler
+     *                   prepares on its own behalf (PARSE_SILENT)
+     */
+    private static void prepare(StatementDef def, @org.jspecify.annotations.Nullable String clientName,
+                                LinkedServer server, ByteBufAllocator alloc) {
         String evicted = server.statements().add(def.serverName(), server.maxPreparedStatements());
         if (evicted != null) {
             ByteBuf close = alloc.buffer(8 + evicted.length());
@@ -107,7 +157,7 @@ public final class StatementRewriter {
             close.writeByte('S');
             CStrings.write(close, evicted);
             LengthPrefix.end(close, at);
-            server.tracker().add(Kind.CLOSE_SILENT);
+            server.tracker().addEviction(evicted);
             server.sendBuilt(close);
         }
         ByteBuf out = alloc.buffer(16 + def.serverName().length() + def.query().length() * 3 + def.parameterTypes().length);
@@ -116,13 +166,17 @@ public final class StatementRewriter {
         CStrings.write(out, def.query());
         out.writeBytes(def.parameterTypes());
         LengthPrefix.end(out, at);
-        server.tracker().addParse(kind, def.serverName());
+        if (clientName == null) {
+            server.tracker().addParse(Kind.PARSE_SILENT, def.serverName());
+        } else {
+            server.tracker().addClientParse(Kind.PARSE, def.serverName(), clientName);
+        }
         server.sendBuilt(out);
     }
 
     private void ensurePrepared(StatementDef def, LinkedServer server, ByteBufAllocator alloc) {
         if (!server.statements().contains(def.serverName())) {
-            prepare(def, Kind.PARSE_SILENT, server, alloc);
+            prepare(def, null, server, alloc);
         }
     }
 
@@ -209,8 +263,8 @@ public final class StatementRewriter {
     public boolean parseLocally(Frame frame, KnownStatements known) {
         ByteBuf body = frame.body();
         String name = CStrings.read(body, MAX_NAME, "Parse statement name");
-        if (name.isEmpty()) {
-            return false;
+        if (name.isEmpty() || statements.containsKey(name)) {
+            return false;                                   // unnamed, or a duplicate: the batch path decides
         }
         String query = CStrings.read(body, "Parse query");
         byte[] types = new byte[body.readableBytes()];
@@ -238,6 +292,11 @@ public final class StatementRewriter {
         statements.remove(name);
         frame.release();
         return true;
+    }
+
+    /** The server skipped this client statement's Parse after an error: like PostgreSQL, forget it. */
+    public void forget(String clientName) {
+        statements.remove(clientName);
     }
 
     /** The client ran DEALLOCATE ALL or DISCARD ALL: its statements are gone, as on PostgreSQL. */

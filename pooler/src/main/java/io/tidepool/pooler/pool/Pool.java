@@ -45,10 +45,18 @@ public final class Pool {
     private long lastLoginFailureNanos;
     private @Nullable ErrorResponse lastLoginError;
     private @Nullable Map<String, String> welcome;
+    /** SHOW STATS totals of this loop's share of the pool (admin console / metrics, issue 7). */
+    private final io.tidepool.pooler.metrics.PoolStats stats;
 
     Pool(PoolGroup group, EventLoop loop) {
         this.group = group;
         this.loop = loop;
+        this.stats = new io.tidepool.pooler.metrics.PoolStats(group.timers());
+    }
+
+    /** This pool's running totals; event-loop confined like the pool. */
+    public io.tidepool.pooler.metrics.PoolStats stats() {
+        return stats;
     }
 
     public PoolKey key() {
@@ -113,6 +121,12 @@ public final class Pool {
     /** Links {@code client} to an idle server now, or queues it and opens a server if allowed. */
     public void acquire(ClientSession client) {
         assert loop.inEventLoop();
+        if (group.isPaused()) {
+            // PAUSE (admin console): the client waits in the queue until RESUME; query_wait_timeout still applies.
+            waiting.addLast(client);
+            waitingCount = waiting.size();
+            return;
+        }
         ServerConnection server = idle.peekFirst();
         if (server != null) {
             server.link(client);
@@ -133,6 +147,13 @@ public final class Pool {
         assert loop.inEventLoop();
         if (recentLoginFailure() != null) {
             return;
+        }
+        if (group.isPaused()) {
+            closeIdle("database paused");
+            return;
+        }
+        if (!waiting.isEmpty() && !idle.isEmpty()) {
+            serveWaiters();                                 // after RESUME idle servers and waiters may both exist
         }
         while (opening < waiting.size()) {
             ServerTarget target = nextTarget();
@@ -168,6 +189,11 @@ public final class Pool {
 
     /** Gives idle servers to waiting clients; called whenever a server becomes idle. */
     private void serveWaiters() {
+        if (group.isPaused()) {
+            // PAUSE disconnects from the servers once their transactions are done (PgBouncer usage: PAUSE).
+            closeIdle("database paused");
+            return;
+        }
         while (!idle.isEmpty() && !waiting.isEmpty()) {
             ClientSession client = waiting.pollFirst();
             waitingCount = waiting.size();
@@ -278,7 +304,8 @@ public final class Pool {
             }
         }
         ServerTarget target = nextTarget();
-        if (target != null && servers.size() < s.minPoolSize() && group.isHome(this) && recentLoginFailure() == null
+        if (target != null && !group.isPaused() && servers.size() < s.minPoolSize() && group.isHome(this)
+                && recentLoginFailure() == null
                 && opening == 0 && group.tryReserve(false)) {
             opening++;
             ServerConnection.open(this, target);
@@ -295,6 +322,33 @@ public final class Pool {
 
     public List<ClientSession> waitingClients() {
         return Collections.unmodifiableList(new ArrayList<>(waiting));
+    }
+
+    // ---- admin console (issue 7) -------------------------------------------------------------------------------
+
+    /** Closes every idle server of this loop (PAUSE, RECONNECT). */
+    public void closeIdle(String reason) {
+        for (ServerConnection server : List.copyOf(idle)) {
+            server.close(reason);
+        }
+    }
+
+    /** RECONNECT: idle servers close now, the others when their client releases them (PgBouncer close_needed). */
+    public void reconnect() {
+        for (ServerConnection server : List.copyOf(servers)) {
+            server.markCloseNeeded();
+        }
+        closeIdle("reconnect requested by admin");
+    }
+
+    /** KILL: every client and server of this loop's pool, immediately. */
+    public void killAll(String reason) {
+        for (ClientSession client : List.copyOf(clients)) {
+            client.disconnect(SqlState.ADMIN_SHUTDOWN, reason);
+        }
+        for (ServerConnection server : List.copyOf(servers)) {
+            server.close(reason);
+        }
     }
 
     /** Idle servers on this loop; read by other loops looking for a slot to reclaim. */

@@ -29,8 +29,21 @@ public final class PoolGroup {
     private volatile @Nullable Pool home;
     private final io.tidepool.pooler.link.KnownStatements knownStatements = new io.tidepool.pooler.link.KnownStatements();
 
+    private final DatabaseState state;
+    private final io.tidepool.pooler.metrics.PoolStats.@Nullable GroupTimers timers;
+    private final io.tidepool.pooler.metrics.@Nullable PoolerMetrics metrics;
+
     public PoolGroup(PoolKey key, GlobalLimits limits, ServerConnector connector, PoolSettings settings,
                      TargetSelector targets) {
+        this(key, limits, connector, settings, targets, new DatabaseState(key.database(), new DatabaseState()), null);
+    }
+
+    public PoolGroup(PoolKey key, GlobalLimits limits, ServerConnector connector, PoolSettings settings,
+                     TargetSelector targets, DatabaseState state,
+                     io.tidepool.pooler.metrics.@Nullable PoolerMetrics metrics) {
+        this.state = state;
+        this.metrics = metrics;
+        this.timers = metrics == null ? null : metrics.timersFor(key.database(), key.user());
         this.key = key;
         this.connector = connector;
         this.limits = limits;
@@ -40,6 +53,35 @@ public final class PoolGroup {
 
     public PoolKey key() {
         return key;
+    }
+
+    /** The admin switches of this group's database (PAUSE, DISABLE). */
+    public DatabaseState state() {
+        return state;
+    }
+
+    /** Whether new transactions must wait: PAUSE (or KILL) without RESUME yet. */
+    public boolean isPaused() {
+        return state.isPaused();
+    }
+
+    io.tidepool.pooler.metrics.PoolStats.@Nullable GroupTimers timers() {
+        return timers;
+    }
+
+    /** A server error was relayed to a client: counted by SQLSTATE class (errors are rare; this may allocate). */
+    public void errorRelayed(String sqlState) {
+        if (metrics != null) {
+            metrics.error(sqlState);
+        }
+    }
+
+    /**
+     * RESUME: each loop's pool serves its waiting clients again. Also used after any admin change that may let
+     * waiters proceed.
+     */
+    public void wakeUp() {
+        pools.values().forEach(pool -> pool.loop().execute(pool::openForWaiters));
     }
 
     private final java.util.concurrent.atomic.AtomicLong sessionStateUses = new java.util.concurrent.atomic.AtomicLong();

@@ -24,14 +24,24 @@ public final class PoolManager {
     }
 
     private final ConcurrentHashMap<PoolKey, PoolGroup> groups = new ConcurrentHashMap<>();
+    // Admin console hooks (issue 7): PAUSE/DISABLE switches per database and the metrics registry.
+    private final DatabaseState everyDatabase = new DatabaseState();
+    private final ConcurrentHashMap<String, DatabaseState> databaseStates = new ConcurrentHashMap<>();
+    private final io.tidepool.pooler.metrics.PoolerMetrics metrics;
     private final GlobalLimits limits;
     private final ServerConnector connector;
     private volatile Resolver resolver;
 
     public PoolManager(Resolver resolver, GlobalLimits limits, ServerConnector connector) {
+        this(resolver, limits, connector, new io.tidepool.pooler.metrics.PoolerMetrics());
+    }
+
+    public PoolManager(Resolver resolver, GlobalLimits limits, ServerConnector connector,
+                       io.tidepool.pooler.metrics.PoolerMetrics metrics) {
         this.resolver = resolver;
         this.limits = limits;
         this.connector = connector;
+        this.metrics = metrics;
     }
 
     /** The group serving {@code user} on {@code database}, or null when the database is not configured. */
@@ -41,8 +51,24 @@ public final class PoolManager {
             return null;
         }
         return groups.computeIfAbsent(resolved.key(),
-                key -> new PoolGroup(key, limits, connector, resolved.settings(), resolved.targets()));
+                key -> new PoolGroup(key, limits, connector, resolved.settings(), resolved.targets(),
+                        state(key.database()), metrics));
     }
+
+    /** The PAUSE/DISABLE switches of a database name (created on first use, kept for the process's life). */
+    public DatabaseState state(String database) {
+        return databaseStates.computeIfAbsent(database, d -> new DatabaseState(d, everyDatabase));
+    }
+
+    /** The pooler-wide switches (PAUSE and KILL without a database). */
+    public DatabaseState everyDatabase() {
+        return everyDatabase;
+    }
+
+    public io.tidepool.pooler.metrics.PoolerMetrics metrics() {
+        return metrics;
+    }
+
 
     /** A reload: new settings for every existing group whose database still exists. */
     public void reconfigure(Resolver newResolver) {

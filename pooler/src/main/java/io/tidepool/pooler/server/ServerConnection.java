@@ -78,6 +78,11 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private int cancelsInFlight;
     private long idleSinceNanos = createdNanos;
     private long linkedSinceNanos;
+    // Statistics (issue 7): when the current request and transaction started; 0 when none is running.
+    private long queryStartNanos;
+    private long xactStartNanos;
+    /** RECONNECT: close instead of returning to the pool (PgBouncer close_needed). */
+    private boolean closeNeeded;
     private long requestStartNanos;
     private long readyNanos;
 
@@ -382,6 +387,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private void linkNow(ClientSession c) {
         client = c;
         linkedSinceNanos = System.nanoTime();
+        pool.stats().assigned(linkedSinceNanos - c.waitStartNanos());
         moveTo(ServerState.LINKED, "linked to a client");
         c.linked(this);
     }
@@ -389,6 +395,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     /** Writes bytes the pooler built for this server (rewritten or injected messages). */
     @Override
     public void sendBuilt(ByteBuf bytes) {
+        pool.stats().received(bytes.readableBytes());
         channel().write(bytes, channel().voidPromise());
     }
 
@@ -414,8 +421,14 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         if ((type == 'Q' || type == 'S' || type == 'F') && startsMessage(unit)) {
             if (outstanding++ == 0) {
                 requestStartNanos = System.nanoTime();      // query_timeout counts from the oldest request
+                // Statistics: a request (and, from idle, a transaction) starts with the first one outstanding.
+                queryStartNanos = requestStartNanos;
+                if (xactStartNanos == 0 && transactionStatus == TransactionStatus.IDLE) {
+                    xactStartNanos = queryStartNanos;
+                }
             }
         }
+        pool.stats().received(unit.content().readableBytes());
         channel().write(unit.content(), channel().voidPromise());
     }
 
@@ -429,10 +442,14 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     private void forwardToClient(WireUnit unit) {
         ClientSession c = client;
+        pool.stats().sent(unit.content().readableBytes());
         boolean whole = unit instanceof Frame;
         if ((whole || ((io.tidepool.wire.FramePart) unit).first()) && tracker.onServerMessage(unit.type(), statements)) {
             ReferenceCountUtil.release(unit.content());     // the answer to a request the pooler made itself
             return;
+        }
+        if (unit.type() == ErrorResponse.TYPE) {
+            tracker.drainSkipped(c::forgetStatement);
         }
         if (unit instanceof Frame frame && ControlMessages.isControl(frame.type())) {
             switch (frame.type()) {
@@ -443,9 +460,16 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                     if (outstanding > 0) {
                         requestStartNanos = readyNanos;           // the next pipelined request is now running
                     }
+                    countReadyForQuery(readyNanos);
                     c.channel().write(frame.bytes(), c.channel().voidPromise());
                     flushTarget = c.channel();
                     tracker.drainFakes(c.channel());
+                    if (c.tracksStatements()) {
+                        String feature = sessionState.onReadyForQuery();
+                        if (feature != null) {
+                            c.usedSessionState(feature);      // before readyForQuery: a pinned client keeps us
+                        }
+                    }
                     c.readyForQuery(transactionStatus, outstanding, tracker.isEmpty());
                     return;
                 }
@@ -453,13 +477,15 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                     ParameterStatus status = ParameterStatus.decode(frame.body());
                     parameters.reported(status.name(), status.value());
                     c.parameterChanged(status.name(), status.value());
-                    sessionState.parameterReported();
+                    sessionState.parameterReported(status.name());
                     if (status.name().equals("in_hot_standby")) {
                         pool.group().targets().serverReported(target, status.name(), status.value());
                     }
                 }
                 case ErrorResponse.TYPE -> {
                     ErrorResponse error = ErrorResponse.decode(frame.body());
+                    c.requestFailed();
+                    pool.group().errorRelayed(error.code());
                     if (error.isFatal() || SqlState.isFatalToServerConnection(error.code())) {
                         dying = true;                     // relayed to the client; the server closes next
                     }
@@ -479,6 +505,18 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         flushTarget = c.channel();
         if (!tracker.isEmpty()) {
             tracker.drainFakes(c.channel());
+        }
+    }
+
+    /** Statistics at a relayed ReadyForQuery: one query done; a transaction done when the status is idle. */
+    private void countReadyForQuery(long now) {
+        if (queryStartNanos != 0) {
+            pool.stats().queryDone(now - queryStartNanos);
+            queryStartNanos = outstanding > 0 ? now : 0;
+        }
+        if (transactionStatus == TransactionStatus.IDLE && xactStartNanos != 0) {
+            pool.stats().xactDone(now - xactStartNanos);
+            xactStartNanos = 0;
         }
     }
 
@@ -522,7 +560,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
      * The linked client left. PgBouncer's rule: a server goes back to the pool only when it is idle, nothing is
      * outstanding and nothing half-sent; otherwise its session state is unknown and it is closed.
      */
-    public void clientGone(boolean clientMidMessage) {
+    public void clientGone(boolean clientMidMessage, boolean sessionStateUsed) {
         client = null;
         if (state != ServerState.LINKED) {
             return;
@@ -535,14 +573,14 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         } else if (transactionStatus != TransactionStatus.IDLE) {
             close("client disconnected inside a transaction");
         } else {
-            reset();
+            reset(sessionStateUsed);
         }
     }
 
-    private void reset() {
+    private void reset(boolean sessionStateUsed) {
         var settings = pool.settings();
         boolean resetNeeded = settings.poolMode() == io.tidepool.pooler.pool.PoolMode.SESSION
-                || settings.serverResetQueryAlways();
+                || settings.serverResetQueryAlways() || sessionStateUsed;
         if (!resetNeeded || settings.serverResetQuery().isBlank()) {
             release("client left");
             return;
@@ -567,6 +605,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             close("host " + target.host() + ":" + target.port() + " changed role");
         } else if (dying) {
             close("server is shutting down");
+        } else if (closeNeeded) {
+            close("reconnect requested by admin");
         } else if (livedTooLong(System.nanoTime())) {
             close("server lifetime over");
         } else if (cancelsInFlight > 0) {
@@ -668,6 +708,19 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     public ServerState state() {
         return state;
+    }
+
+    /** RECONNECT: this server closes instead of going back to the pool (or now, when idle; see Pool#reconnect). */
+    public void markCloseNeeded() {
+        closeNeeded = true;
+    }
+
+    public boolean closeNeeded() {
+        return closeNeeded;
+    }
+
+    public long idleSinceNanos() {
+        return idleSinceNanos;
     }
 
     public long id() {

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * attacks the pooler, and proves it was unaffected: {@link #assertUnaffected()} requires no failure and some
  * queries answered during the attack. Started and stopped by the test's thread; the loop runs on its own thread.
  */
-final class Bystander implements AutoCloseable {
+public final class Bystander implements AutoCloseable {
     private final Connection connection;
     private final Thread thread;
     private final AtomicLong answered = new AtomicLong();
@@ -29,7 +29,7 @@ final class Bystander implements AutoCloseable {
         this.thread = Thread.ofPlatform().name("bystander").daemon().start(this::loop);
     }
 
-    static Bystander start(PgTarget target) throws SQLException {
+    public static Bystander start(PgTarget target) throws SQLException {
         Bystander bystander = new Bystander(target.connect());
         bystander.awaitAnswers(1);
         return bystander;
@@ -53,12 +53,12 @@ final class Bystander implements AutoCloseable {
         }
     }
 
-    long answered() {
+    public long answered() {
         return answered.get();
     }
 
     /** Waits (up to 10 s) until at least {@code more} further queries were answered. */
-    void awaitAnswers(long more) {
+    public void awaitAnswers(long more) {
         long target = answered.get() + more;
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (answered.get() < target && failures.isEmpty() && System.nanoTime() < deadline) {
@@ -67,7 +67,7 @@ final class Bystander implements AutoCloseable {
     }
 
     /** Fails unless the loop ran without error and kept answering; a few more answers are awaited first. */
-    void assertUnaffected() {
+    public void assertUnaffected() {
         long before = answered.get();
         awaitAnswers(5);
         assertThat(failures).as("bystander failures").isEmpty();

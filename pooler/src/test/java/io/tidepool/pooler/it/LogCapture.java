@@ -17,12 +17,12 @@ import java.util.function.Predicate;
  * match on something unique to their connection (its local port). Thread-safe: loggers call {@link #append} from the
  * event loops, tests read from their own thread.
  */
-final class LogCapture extends AppenderBase<ILoggingEvent> {
+public final class LogCapture extends AppenderBase<ILoggingEvent> {
     private static final int MAX_LINES = 50_000;
 
     private final ConcurrentLinkedDeque<String> lines = new ConcurrentLinkedDeque<>();
 
-    static LogCapture attach() {
+    public static LogCapture attach() {
         LogCapture capture = new LogCapture();
         Logger logger = (Logger) LoggerFactory.getLogger("io.tidepool");
         capture.setContext(logger.getLoggerContext());
@@ -32,7 +32,7 @@ final class LogCapture extends AppenderBase<ILoggingEvent> {
         return capture;
     }
 
-    void detach() {
+    public void detach() {
         ((Logger) LoggerFactory.getLogger("io.tidepool")).detachAppender(this);
         stop();
     }
@@ -45,12 +45,12 @@ final class LogCapture extends AppenderBase<ILoggingEvent> {
         }
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         return List.copyOf(lines);
     }
 
     /** Waits up to {@code timeout} for a line matching {@code filter}; returns it, or null if none came. */
-    @Nullable String await(Duration timeout, Predicate<String> filter) {
+    public @Nullable String await(Duration timeout, Predicate<String> filter) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             for (String line : lines) {
@@ -71,11 +71,11 @@ final class LogCapture extends AppenderBase<ILoggingEvent> {
     }
 
     /** The lines that mention {@code text} (for failure messages). */
-    List<String> linesWith(String text) {
+    public List<String> linesWith(String text) {
         return lines.stream().filter(line -> line.contains(text)).toList();
     }
 
-    String tail(int count) {
+    public String tail(int count) {
         List<String> all = lines();
         return String.join("\n", all.subList(Math.max(0, all.size() - count), all.size()));
     }

@@ -15,7 +15,7 @@ import java.lang.management.MemoryMXBean;
  * figures after a GC. Figures are printed; tests bound only what would reveal whole-message buffering. One test thread
  * plus the sampler.
  */
-final class MemoryProbe implements AutoCloseable {
+public final class MemoryProbe implements AutoCloseable {
     private static final long MB = 1024 * 1024;
 
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -51,7 +51,7 @@ final class MemoryProbe implements AutoCloseable {
         });
     }
 
-    static MemoryProbe start(String label) {
+    public static MemoryProbe start(String label) {
         return new MemoryProbe(label);
     }
 
@@ -69,7 +69,7 @@ final class MemoryProbe implements AutoCloseable {
     }
 
     /** Stops sampling, takes the after-GC figures and prints all of them. */
-    MemoryProbe stop() {
+    public MemoryProbe stop() {
         running = false;
         sampler.interrupt();
         try {
@@ -86,15 +86,15 @@ final class MemoryProbe implements AutoCloseable {
         return this;
     }
 
-    long directGrowthPeakMb() {
+    public long directGrowthPeakMb() {
         return (directPeak - directBase) / MB;
     }
 
-    long heapGrowthAfterGcMb() {
+    public long heapGrowthAfterGcMb() {
         return (heapAfter - heapBase) / MB;
     }
 
-    long heapGrowthPeakMb() {
+    public long heapGrowthPeakMb() {
         return (heapPeak - heapBase) / MB;
     }
 

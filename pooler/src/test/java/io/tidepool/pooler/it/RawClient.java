@@ -25,9 +25,9 @@ import java.util.Map;
  * split at any offset, and reads framed replies, so a test can send what no real driver would. Builders for the
  * packets the tests need are static. One thread; close it.
  */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
     /** Protocol 3.0 as a StartupMessage version word. */
-    static final int PROTOCOL_3_0 = 3 << 16;
+    public static final int PROTOCOL_3_0 = 3 << 16;
 
     private final Socket socket;
     private final DataInputStream in;
@@ -39,7 +39,7 @@ final class RawClient implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    static RawClient connect(String host, int port) {
+    public static RawClient connect(String host, int port) {
         try {
             Socket socket = new Socket();
             socket.setTcpNoDelay(true);
@@ -62,18 +62,18 @@ final class RawClient implements AutoCloseable {
     }
 
     /** The client's own port: Tidepool's log lines name the peer as {@code 127.0.0.1:<this>}. */
-    int localPort() {
+    public int localPort() {
         return socket.getLocalPort();
     }
 
     /** The text by which this connection appears in Tidepool's log. */
-    String peer() {
+    public String peer() {
         return "@127.0.0.1:" + localPort();
     }
 
     // ---- sending -----------------------------------------------------------------------------------------------
 
-    RawClient send(byte[]... parts) {
+    public RawClient send(byte[]... parts) {
         try {
             for (byte[] part : parts) {
                 out.write(part);
@@ -86,7 +86,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Sends {@code bytes} in writes of {@code chunk} bytes with a short pause between them (separate segments). */
-    RawClient sendSplit(byte[] bytes, int chunk) {
+    public RawClient sendSplit(byte[] bytes, int chunk) {
         for (int at = 0; at < bytes.length; at += chunk) {
             send(java.util.Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + chunk)));
             sleep(Duration.ofMillis(2));
@@ -95,7 +95,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Whether a write fails (the peer closed); used where the server may close before taking everything. */
-    boolean trySend(byte[] bytes) {
+    public boolean trySend(byte[] bytes) {
         try {
             out.write(bytes);
             out.flush();
@@ -106,7 +106,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Half-close: FIN. */
-    void shutdownOutput() {
+    public void shutdownOutput() {
         try {
             socket.shutdownOutput();
         } catch (IOException e) {
@@ -115,7 +115,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Abortive close: RST instead of FIN. */
-    void reset() {
+    public void reset() {
         try {
             socket.setSoLinger(true, 0);
             socket.close();
@@ -127,7 +127,7 @@ final class RawClient implements AutoCloseable {
     // ---- receiving ---------------------------------------------------------------------------------------------
 
     /** One typed message, or null at end of stream (or connection reset). */
-    @Nullable Message read(Duration timeout) {
+    public @Nullable Message read(Duration timeout) {
         try {
             socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
             int type = in.read();
@@ -151,7 +151,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** A single untyped byte (the answer to SSLRequest/GSSENCRequest), or -1 at end of stream. */
-    int readByte(Duration timeout) {
+    public int readByte(Duration timeout) {
         try {
             socket.setSoTimeout((int) timeout.toMillis());
             return in.read();
@@ -163,7 +163,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Reads messages until ReadyForQuery (returned last); fails on end of stream. */
-    List<Message> untilReady(Duration timeout) {
+    public List<Message> untilReady(Duration timeout) {
         List<Message> messages = new ArrayList<>();
         while (true) {
             Message m = read(timeout);
@@ -181,7 +181,7 @@ final class RawClient implements AutoCloseable {
      * Reads until the server closes the connection (or {@code timeout} passes): what came, whether it closed, and
      * when. The way bad-input tests observe "ErrorResponse, then close".
      */
-    Outcome untilClosed(Duration timeout) {
+    public Outcome untilClosed(Duration timeout) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         List<Message> messages = new ArrayList<>();
@@ -204,7 +204,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Logs in (startup + everything up to ReadyForQuery); returns the replies. */
-    List<Message> login(String user, String database) {
+    public List<Message> login(String user, String database) {
         send(startup(PROTOCOL_3_0, "user", user, "database", database));
         List<Message> replies = untilReady(Duration.ofSeconds(10));
         for (Message m : replies) {
@@ -216,7 +216,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Sends a simple Query and reads up to ReadyForQuery. */
-    List<Message> query(String sql) {
+    public List<Message> query(String sql) {
         send(message('Q', cstring(sql)));
         return untilReady(Duration.ofSeconds(30));
     }
@@ -233,7 +233,7 @@ final class RawClient implements AutoCloseable {
     // ---- builders ----------------------------------------------------------------------------------------------
 
     /** A StartupMessage with the given version word and key/value strings (the terminating NUL is added). */
-    static byte[] startup(int version, String... keysAndValues) {
+    public static byte[] startup(int version, String... keysAndValues) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (String s : keysAndValues) {
             body.writeBytes(cstring(s));
@@ -243,49 +243,49 @@ final class RawClient implements AutoCloseable {
     }
 
     /** An untyped packet: int32 length (including itself), int32 code, body. */
-    static byte[] untyped(int code, byte[] body) {
+    public static byte[] untyped(int code, byte[] body) {
         return ByteBuffer.allocate(8 + body.length).putInt(8 + body.length).putInt(code).put(body).array();
     }
 
-    static byte[] sslRequest() {
+    public static byte[] sslRequest() {
         return untyped(80877103, new byte[0]);
     }
 
-    static byte[] gssencRequest() {
+    public static byte[] gssencRequest() {
         return untyped(80877104, new byte[0]);
     }
 
-    static byte[] cancelRequest(int pid, byte[] key) {
+    public static byte[] cancelRequest(int pid, byte[] key) {
         return ByteBuffer.allocate(12 + key.length).putInt(12 + key.length).putInt(80877102).putInt(pid).put(key)
                 .array();
     }
 
     /** A typed message: type byte, int32 length (body + 4), body. */
-    static byte[] message(char type, byte[] body) {
+    public static byte[] message(char type, byte[] body) {
         return ByteBuffer.allocate(5 + body.length).put((byte) type).putInt(4 + body.length).put(body).array();
     }
 
     /** A type byte and a declared length, with no body: the header of a lie. */
-    static byte[] header(int type, int declaredLength) {
+    public static byte[] header(int type, int declaredLength) {
         return ByteBuffer.allocate(5).put((byte) type).putInt(declaredLength).array();
     }
 
-    static byte[] cstring(String s) {
+    public static byte[] cstring(String s) {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         byte[] z = new byte[bytes.length + 1];
         System.arraycopy(bytes, 0, z, 0, bytes.length);
         return z;
     }
 
-    static byte[] int32(int value) {
+    public static byte[] int32(int value) {
         return ByteBuffer.allocate(4).putInt(value).array();
     }
 
-    static byte[] int16(int value) {
+    public static byte[] int16(int value) {
         return ByteBuffer.allocate(2).putShort((short) value).array();
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (byte[] part : parts) {
             all.writeBytes(part);
@@ -293,7 +293,7 @@ final class RawClient implements AutoCloseable {
         return all.toByteArray();
     }
 
-    static void sleep(Duration duration) {
+    public static void sleep(Duration duration) {
         try {
             Thread.sleep(duration);
         } catch (InterruptedException e) {
@@ -305,9 +305,9 @@ final class RawClient implements AutoCloseable {
     // ---- replies -----------------------------------------------------------------------------------------------
 
     /** One reply: type byte and body (without the length word). */
-    record Message(byte type, byte[] body) {
+    public record Message(byte type, byte[] body) {
         /** The fields of an ErrorResponse or NoticeResponse, by field code ('S', 'V', 'C', 'M'...). */
-        Map<Character, String> fields() {
+        public Map<Character, String> fields() {
             Map<Character, String> fields = new LinkedHashMap<>();
             int at = 0;
             while (at < body.length && body[at] != 0) {
@@ -322,12 +322,12 @@ final class RawClient implements AutoCloseable {
             return fields;
         }
 
-        String sqlState() {
+        public String sqlState() {
             return fields().getOrDefault('C', "");
         }
 
         /** The whole message as it was on the wire, in hex. */
-        String hex() {
+        public String hex() {
             return HexFormat.of().formatHex(message((char) type, body));
         }
 
@@ -339,17 +339,17 @@ final class RawClient implements AutoCloseable {
     }
 
     /** What a connection did until it closed. */
-    record Outcome(List<Message> messages, boolean closed, long millis) {
-        @Nullable Message error() {
+    public record Outcome(List<Message> messages, boolean closed, long millis) {
+        public @Nullable Message error() {
             return messages.stream().filter(m -> m.type() == 'E').findFirst().orElse(null);
         }
 
-        String sqlState() {
+        public String sqlState() {
             Message error = error();
             return error == null ? "(no error)" : error.sqlState();
         }
 
-        String errorMessage() {
+        public String errorMessage() {
             Message error = error();
             return error == null ? "(no error)" : error.fields().getOrDefault('M', "");
         }

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * stops it in {@link #close()}. Also captures the pooler's log lines ({@link #logs()}) and registers with the test
  * kit's {@link ServerLogs} so a failing test prints them. Owned by one test class (or method); thread-safe getters.
  */
-final class TidepoolFixture implements AutoCloseable, LogSource {
+public final class TidepoolFixture implements AutoCloseable, LogSource {
     private final Tidepool tidepool;
     private final int port;
     private final Path directory;
@@ -42,42 +42,42 @@ final class TidepoolFixture implements AutoCloseable, LogSource {
         this.logs = logs;
     }
 
-    static Builder builder(PostgresNode node) {
+    public static Builder builder(PostgresNode node) {
         return new Builder(node);
     }
 
     /** Where clients connect: 127.0.0.1:port, user postgres, the given pooler database name. */
-    PgTarget target(String database) {
+    public PgTarget target(String database) {
         return PgTarget.of(host(), port, "postgres", database);
     }
 
-    String host() {
+    public String host() {
         return "127.0.0.1";
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    Tidepool tidepool() {
+    public Tidepool tidepool() {
         return tidepool;
     }
 
-    LogCapture logs() {
+    public LogCapture logs() {
         return logs;
     }
 
-    Path directory() {
+    public Path directory() {
         return directory;
     }
 
     /** Server connections open or being opened, summed over every pool group (the pools' slot counters). */
-    int serverSlots() {
+    public int serverSlots() {
         return tidepool.pools().groups().stream().mapToInt(PoolGroup::serverCount).sum();
     }
 
     /** Every server connection in the pools' lists with its state, read on each pool's own event loop. */
-    List<String> servers() {
+    public List<String> servers() {
         List<Future<List<String>>> parts = new ArrayList<>();
         for (PoolGroup group : tidepool.pools().groups()) {
             for (Pool pool : group.pools()) {
@@ -97,7 +97,7 @@ final class TidepoolFixture implements AutoCloseable, LogSource {
     }
 
     /** Clients known to the pools (every state), read on each pool's event loop. */
-    int clientCount() {
+    public int clientCount() {
         int n = 0;
         for (PoolGroup group : tidepool.pools().groups()) {
             for (Pool pool : group.pools()) {
@@ -140,10 +140,11 @@ final class TidepoolFixture implements AutoCloseable, LogSource {
     }
 
     /** Options of one pooler. Mutable, one thread. */
-    static final class Builder {
+    public static final class Builder {
         private final PostgresNode node;
         private final Map<String, String> databases = new LinkedHashMap<>();
         private final Map<String, String> settings = new LinkedHashMap<>();
+        private final StringBuilder extraSections = new StringBuilder();
 
         private Builder(PostgresNode node) {
             this.node = node;
@@ -156,12 +157,12 @@ final class TidepoolFixture implements AutoCloseable, LogSource {
         }
 
         /** A database entry {@code name} for PostgreSQL database {@code dbname}, logged in as postgres. */
-        Builder database(String name, String dbname) {
+        public Builder database(String name, String dbname) {
             return databaseEntry(name, "dbname=" + dbname);
         }
 
         /** A database entry with extra connection string words after host, port and user. */
-        Builder databaseEntry(String name, String words) {
+        public Builder databaseEntry(String name, String words) {
             databases.put(name, "host=" + node.host() + " port=" + node.port() + " user=" + PostgresNode.SUPERUSER
                     + " " + words);
             return this;
@@ -173,13 +174,19 @@ final class TidepoolFixture implements AutoCloseable, LogSource {
             return this;
         }
 
+        /** Raw ini text appended after {@code [pgbouncer]}, e.g. a {@code [metrics]} section (admin tests). */
+        public Builder extra(String iniText) {
+            extraSections.append('\n').append(iniText).append('\n');
+            return this;
+        }
+
         /** A {@code [pgbouncer]} key; later calls win. */
-        Builder set(String key, Object value) {
+        public Builder set(String key, Object value) {
             settings.put(key, value.toString());
             return this;
         }
 
-        TidepoolFixture start() {
+        public TidepoolFixture start() {
             Path directory;
             try {
                 directory = Files.createTempDirectory("tidepool-it-");
@@ -213,6 +220,7 @@ final class TidepoolFixture implements AutoCloseable, LogSource {
             databases.forEach((name, value) -> ini.append(name).append(" = ").append(value).append('\n'));
             ini.append("\n[pgbouncer]\nlisten_port = ").append(port).append('\n');
             settings.forEach((key, value) -> ini.append(key).append(" = ").append(value).append('\n'));
+            ini.append(extraSections);
             return ini.toString();
         }
 

@@ -1,0 +1,64 @@
+package io.tidepool.pooler.link;
+
+import org.jspecify.annotations.Nullable;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Recognises a Query that is exactly one session-level {@code SET}, {@code SET ROLE}, {@code SET SESSION
+ * AUTHORIZATION} or {@code RESET}, so that transaction pooling can carry the setting with the client to its next
+ * server connection (replayed with set_config) and undo it for the next client of this one (RESET), as PgBouncer's
+ * varcache does for reported parameters only. Anything more complex (several statements, SET LOCAL, functions)
+ * is not recognised, and the session-state watch pins the client instead.
+ *
+ * @param name  the parameter, lower case ({@code role}, {@code session_authorization} for the two special forms)
+ * @param value the value as set_config takes it, or null for RESET / SET ... TO DEFAULT
+ */
+public record SetCapture(String name, @Nullable String value) {
+    private static final Pattern SET = Pattern.compile(
+            "(?is)\\s*SET\\s+(?:SESSION\\s+(?!AUTHORIZATION\\b))?(SESSION\\s+AUTHORIZATION|ROLE|[A-Za-z_][A-Za-z0-9_$]*(?:\\.[A-Za-z_][A-Za-z0-9_$]*)?)"
+                    + "\\s*(?:=|\\s+TO\\s+|\\s+)\\s*(.+?)\\s*;?\\s*");
+    private static final Pattern RESET = Pattern.compile(
+            "(?is)\\s*RESET\\s+(SESSION\\s+AUTHORIZATION|ROLE|[A-Za-z_][A-Za-z0-9_$]*(?:\\.[A-Za-z_][A-Za-z0-9_$]*)?)\\s*;?\\s*");
+    private static final Pattern SIMPLE_VALUE = Pattern.compile("[A-Za-z0-9_.+\\-/:, ]+");
+
+    /** The capture for {@code sql}, or null when it is not exactly one plain SET/RESET. */
+    public static @Nullable SetCapture of(String sql) {
+        if (sql.length() > 4096 || sql.indexOf(';') >= 0 && sql.indexOf(';') < sql.strip().length() - 1) {
+            return null;                                    // several statements
+        }
+        Matcher reset = RESET.matcher(sql);
+        if (reset.matches()) {
+            String name = normalize(reset.group(1));
+            return name.equals("all") ? null : new SetCapture(name, null);
+        }
+        Matcher set = SET.matcher(sql);
+        if (!set.matches()) {
+            return null;
+        }
+        String name = normalize(set.group(1));
+        if (name.equals("local") || name.equals("transaction") || name.equals("constraints")) {
+            return null;                                    // not session-level, or not a parameter
+        }
+        String value = value(set.group(2));
+        if (value == null) {
+            return null;
+        }
+        return new SetCapture(name, value.equalsIgnoreCase("default") ? null : value);
+    }
+
+    private static String normalize(String name) {
+        String lower = name.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
+        return lower.equals("session authorization") ? "session_authorization" : lower;
+    }
+
+    /** 'quoted' (with '' inside) or a plain word list; anything else (E'', $$, expressions) is not recognised. */
+    private static @Nullable String value(String text) {
+        if (text.length() >= 2 && text.startsWith("'") && text.endsWith("'")) {
+            return text.substring(1, text.length() - 1).replace("''", "'");
+        }
+        return SIMPLE_VALUE.matcher(text).matches() ? text : null;
+    }
+}
