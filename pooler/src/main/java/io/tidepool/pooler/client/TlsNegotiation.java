@@ -153,8 +153,8 @@ public final class TlsNegotiation {
 
     /**
      * First handler of every client pipeline: looks at the first byte. 0x16 is a TLS ClientHello (direct TLS,
-     * PostgreSQL 17): with TLS configured an SslHandler takes the connection from the first byte, without TLS the
-     * connection closes. Anything else is a startup packet for the {@link io.tidepool.wire.codec.StartupDecoder}.
+     * PostgreSQL 17): with TLS configured an SslHandler takes the connection from the first byte; without TLS the
+     * startup decoder refuses it (an absurd startup length, 08P01). Anything else is a startup packet for the {@link io.tidepool.wire.codec.StartupDecoder}.
      * Either way the detector removes itself and the bytes it saw go to the next handler, which is what must read
      * them (here, forwarding the cumulation is the intent, not the trap).
      */
@@ -179,8 +179,8 @@ public final class TlsNegotiation {
             }
             SslContext context = tls.context();
             if (context == null) {
-                in.skipBytes(in.readableBytes());
-                ctx.close();                                // no TLS here, and not a startup packet either
+                // No TLS here: the startup decoder refuses it as what it is, a startup packet of absurd length (08P01).
+                ctx.pipeline().remove(this);
                 return;
             }
             ctx.channel().attr(DIRECT).set(Boolean.TRUE);
