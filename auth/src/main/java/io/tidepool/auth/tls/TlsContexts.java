@@ -43,6 +43,17 @@ public final class TlsContexts {
      * verify-* on the client side; the CA file then names who may sign client certificates.
      */
     public static SslContext forServer(Options options, boolean requireClientCertificate) throws SSLException {
+        return forServer(options, requireClientCertificate, List.of());
+    }
+
+    /**
+     * As {@link #forServer(Options, boolean)}, also answering ALPN with one of {@code alpn} (PostgreSQL 17's direct
+     * TLS requires {@code postgresql}, protocol-flow.html#PROTOCOL-FLOW-SSL). A client that offers ALPN without any of
+     * them gets a fatal alert; one that offers no ALPN at all completes the handshake with no protocol, and the
+     * caller decides (direct TLS then refuses it).
+     */
+    public static SslContext forServer(Options options, boolean requireClientCertificate, List<String> alpn)
+            throws SSLException {
         if (options.certFile() == null || options.keyFile() == null) {
             throw new IllegalArgumentException("client_tls_cert_file and client_tls_key_file are required for TLS");
         }
@@ -53,6 +64,12 @@ public final class TlsContexts {
         }
         builder.clientAuth(requireClientCertificate ? ClientAuth.REQUIRE
                 : options.caFile() != null ? ClientAuth.OPTIONAL : ClientAuth.NONE);
+        if (!alpn.isEmpty()) {
+            builder.applicationProtocolConfig(new io.netty.handler.ssl.ApplicationProtocolConfig(
+                    io.netty.handler.ssl.ApplicationProtocolConfig.Protocol.ALPN,
+                    io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior.FATAL_ALERT,
+                    io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, alpn));
+        }
         return finish(builder, options);
     }
 

@@ -55,6 +55,41 @@ final class AuthSetup {
         return new ClientAuthenticator(method, hba, credentials(config), !s.get(Keys.AUTH_FILE).isBlank());
     }
 
+    /**
+     * auth_query with auth_user (global, or a database entry's {@code auth_user=}) and auth_dbname: null when no
+     * auth_user is configured anywhere. auth_user's password comes from the database entry's {@code password=} when
+     * the entry logs in as auth_user, else from auth_file (a plaintext secret; none for trust).
+     */
+    static io.tidepool.pooler.client.@org.jspecify.annotations.Nullable AuthQuery authQuery(Config config) {
+        var s = config.settings();
+        String globalUser = s.get(Keys.AUTH_USER);
+        boolean any = !globalUser.isBlank()
+                || config.databases().values().stream().anyMatch(d -> d.authUser() != null);
+        if (!any) {
+            return null;
+        }
+        CredentialSource credentials = credentials(config);
+        String authDb = s.get(Keys.AUTH_DBNAME);
+        return new io.tidepool.pooler.client.AuthQuery(s.get(Keys.AUTH_QUERY), database -> {
+            var entry = config.database(authDb.isBlank() ? database : authDb).orElse(null);
+            if (entry == null) {
+                return null;
+            }
+            String user = entry.authUser() != null ? entry.authUser() : globalUser;
+            if (user.isBlank() || entry.hosts().isEmpty()) {
+                return null;
+            }
+            String password = user.equals(entry.user()) && entry.password() != null ? entry.password()
+                    : credentials.find(user).orElse(null) instanceof io.tidepool.auth.PlainPassword p
+                            ? p.password() : null;
+            return new io.tidepool.pooler.client.AuthQuery.Target(entry.hosts().getFirst(), entry.port(),
+                    entry.dbname(), user, password);
+        }, AUTH_QUERY_TTL);
+    }
+
+    /** How long an auth_query answer is reused (a changed password takes effect after at most this long). */
+    static final java.time.Duration AUTH_QUERY_TTL = java.time.Duration.ofSeconds(30);
+
     /** Relative paths are relative to the configuration file, as PgBouncer resolves them against its cwd. */
     private static Path resolve(Config config, String file) {
         Path path = Path.of(file);

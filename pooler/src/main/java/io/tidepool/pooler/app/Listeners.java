@@ -8,6 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.tidepool.pooler.client.ClientContext;
 import io.tidepool.pooler.client.ClientSession;
+import io.tidepool.pooler.client.TlsNegotiation;
 import io.tidepool.pooler.net.Transport;
 import io.tidepool.pooler.server.ServerConnector;
 import io.tidepool.wire.Limits;
@@ -41,8 +42,11 @@ final class Listeners implements AutoCloseable {
         ChannelInitializer<Channel> initializer = new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                ClientContext current = context.get();
+                // The first byte decides: 0x16 is PostgreSQL 17's direct TLS, anything else a startup packet.
+                ch.pipeline().addLast(TlsNegotiation.DirectTls.NAME, new TlsNegotiation.DirectTls(current.tls()));
                 ch.pipeline().addLast(StartupDecoder.NAME, new StartupDecoder(limits, true));
-                ch.pipeline().addLast("client", new ClientSession(context.get()));
+                ch.pipeline().addLast("client", new ClientSession(current));
             }
         };
         for (String address : addresses(listenAddr)) {

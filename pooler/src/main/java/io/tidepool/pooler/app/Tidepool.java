@@ -45,6 +45,8 @@ public final class Tidepool {
     private final EventLoopGroup workers;
     private final PoolManager pools;
     private final CancelRegistry cancels = new CancelRegistry();
+    private final io.tidepool.pooler.client.LoginGuard loginGuard = io.tidepool.pooler.client.LoginGuard.fromSystem();
+    private final ServerConnector connector;
     private final List<Janitor> janitors = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Config config;
@@ -69,7 +71,9 @@ public final class Tidepool {
         GlobalLimits limits = new GlobalLimits(() -> this.config.settings().get(Keys.MAX_CLIENT_CONN));
         routing = new io.tidepool.pooler.routing.RoutingService(this::pools);
         routing.configure(config);
-        pools = new PoolManager(resolver(config), limits, new ServerConnector(transport), metrics);
+        connector = new ServerConnector(transport);
+        connector.tls(TlsSetup.server(config));
+        pools = new PoolManager(resolver(config), limits, connector, metrics);
         admin = new io.tidepool.pooler.admin.AdminService(new Control(), Version.get());
         metrics.poolSource(admin::figures);
         clientContext = clientContext(config);
@@ -110,7 +114,8 @@ public final class Tidepool {
         return new ClientContext(pools, cancels, new ClientStartup(new HashSet<>(s.get(Keys.IGNORE_STARTUP_PARAMETERS))),
                 AuthSetup.authenticator(c),
                 s.get(Keys.CLIENT_LOGIN_TIMEOUT), s.get(Keys.APPLICATION_NAME_ADD_HOST), s.get(Keys.LOG_CONNECTIONS),
-                s.get(Keys.LOG_DISCONNECTIONS), () -> shuttingDown, false, admin);
+                s.get(Keys.LOG_DISCONNECTIONS), () -> shuttingDown, false, admin,
+                TlsSetup.client(c), loginGuard, AuthSetup.authQuery(c));
     }
 
     /**
@@ -238,16 +243,21 @@ public final class Tidepool {
         ConfigDiff diff = ConfigDiff.between(config, fresh);
         ClientContext freshContext;
         ConfigResolver freshResolver;
+        io.tidepool.pooler.server.ServerTls freshServerTls;
         try {
             routing.configure(fresh);
             freshResolver = resolver(fresh);
-            freshContext = clientContext(fresh);       // reads auth files: fails before anything changes
+            // Everything that reads files (auth_file, hba, certificates and keys) is built before anything is swapped,
+            // so a broken file on reload leaves the running configuration whole.
+            freshContext = clientContext(fresh);
+            freshServerTls = TlsSetup.server(fresh);
         } catch (RuntimeException e) {
             routing.configure(config);
             throw e;
         }
         config = fresh;
         pools.reconfigure(freshResolver);
+        connector.tls(freshServerTls);
         clientContext = freshContext;
         log.info("configuration reloaded from {}: {}", configPath, diff);
     }

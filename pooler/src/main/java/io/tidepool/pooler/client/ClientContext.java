@@ -18,18 +18,23 @@ import java.time.Duration;
  * @param logDisconnections   log_disconnections
  * @param shutdown            the shutdown coordinator: refuses logins while shutting down
  * @param admin               the admin console, or null when there is none (tests of the data path)
+ * @param tls                 client_tls_sslmode and its context (new connections take the current one: RELOAD
+ *                            renews certificates without touching open connections)
+ * @param guard               login defences, shared by every snapshot
+ * @param authQuery           auth_query lookups, or null when auth_user is not set
  * @param readOnlyListener    whether this is the read-only listener
  */
 public record ClientContext(PoolManager pools, CancelRegistry cancels, ClientStartup startup,
                             ClientAuthenticator authenticator,
                             Duration clientLoginTimeout, boolean applicationNameAddHost, boolean logConnections,
                             boolean logDisconnections, Shutdown shutdown, boolean readOnlyListener,
-                            @org.jspecify.annotations.Nullable AdminGateway admin) {
+                            @org.jspecify.annotations.Nullable AdminGateway admin, ClientTls tls, LoginGuard guard,
+                            @org.jspecify.annotations.Nullable AuthQuery authQuery) {
 
     /** The same context for the read-only listener (readonly_listen_port): routed databases use their read target. */
     public ClientContext readOnly() {
         return new ClientContext(pools, cancels, startup, authenticator, clientLoginTimeout, applicationNameAddHost,
-                logConnections, logDisconnections, shutdown, true, admin);
+                logConnections, logDisconnections, shutdown, true, admin, tls, guard, authQuery);
     }
 
     /** Tells new clients whether the pooler is going away. */

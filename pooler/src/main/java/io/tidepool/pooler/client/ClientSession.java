@@ -89,6 +89,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private @Nullable ScheduledFuture<?> loginTimeout;
     private boolean pendingFlush;
     private boolean loggedIn;
+    /** Counted in the LoginGuard's unauthenticated connections until AuthenticationOk or close. */
+    private boolean guarded;
+    private TlsNegotiation.@Nullable TlsInfo tls;
+    private boolean unknownDatabase;
+    private boolean quietClose;
     private long waitStartNanos;
     private long lastReadNanos = System.nanoTime();
     private String peer = "?";
@@ -124,6 +129,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         } else {
             peer = "unix";
         }
+        if (!context.guard().tryEnter()) {
+            disconnect(SqlState.TOO_MANY_CONNECTIONS, "too many connections in authentication");
+            return;
+        }
+        guarded = true;
         long timeout = context.clientLoginTimeout().toMillis();
         if (timeout > 0) {
             loginTimeout = ctx.executor().schedule(
@@ -137,7 +147,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         try {
             switch (msg) {
                 case WireUnit unit -> onWireUnit(unit);
-                case SSLRequest ssl -> writeByte(ctx, 'N');      // TLS comes with the authentication issue
+                case SSLRequest ssl -> {
+                    if (TlsNegotiation.answerSslRequest(ctx, context.tls())) {
+                        moveTo(ClientState.TLS_HANDSHAKE, "SSLRequest accepted");
+                    }
+                }
                 case GSSENCRequest gss -> writeByte(ctx, 'N');
                 case CancelRequest cancel -> onCancelRequest(ctx, cancel);
                 case StartupMessage startupMessage -> onStartup(startupMessage);
@@ -177,6 +191,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 throw new ProtocolException("message before startup packet");
             }
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent done && !isClosed()) {
+            if (!done.isSuccess()) {
+                disconnect(SqlState.PROTOCOL_VIOLATION, "TLS handshake failed: " + done.cause().getMessage());
+            } else if (state == ClientState.TLS_HANDSHAKE) {
+                moveTo(ClientState.STARTUP, "TLS handshake done");
+            }
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override
@@ -238,6 +264,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         StartupRequest request = context.startup().validate(message);
         startup = request;
+        tls = TlsNegotiation.inspect(channel());
+        if (tls != null) {
+            TlsNegotiation.requireAlpnIfDirect(tls);
+        } else if (context.tls().required() && channel().remoteAddress() instanceof InetSocketAddress) {
+            throw new ProtocolException(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "SSL required");
+        }
         if (!context.pools().limits().tryAddClient()) {
             startup = null;                                 // not counted: finish() must not release the slot
             throw new ProtocolException(SqlState.TOO_MANY_CONNECTIONS, "no more connections allowed (max_client_conn)");
@@ -253,12 +285,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             PoolGroup group = context.pools().groupFor(request.database(), request.user(),
                     context.readOnlyListener());
             if (group == null) {
-                throw new ProtocolException(SqlState.INVALID_CATALOG_NAME, "no such database: "
-                        + request.database());
+                // Reported only after authentication (PgBouncer 1.15/1.17, RELIABILITY case 21): before it, an unknown
+                // database must look exactly like a wrong password, or the pooler answers "which databases exist?".
+                unknownDatabase = true;
+            } else {
+                Pool p = group.poolFor(channel().eventLoop());
+                pool = p;
+                p.addClient(this);
             }
-            Pool p = group.poolFor(channel().eventLoop());
-            pool = p;
-            p.addClient(this);
         }
         // Keys are kept lower case (GUC names are case-insensitive): the per-link comparison then allocates nothing.
         request.parameters().forEach((name, value) -> wantedParameters.put(name.toLowerCase(java.util.Locale.ROOT),
@@ -283,9 +317,35 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void authenticate(StartupRequest request) {
         ClientAuthenticator auth = context.authenticator();
         InetAddress address = channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
-        AuthMethod method = auth.methodFor(request.database(), request.user(), address, false);
+        AuthMethod method = auth.methodFor(request.database(), request.user(), address, tls != null);
         Credential credential = auth.credentialFor(request.user()).orElse(null);
         moveTo(ClientState.AUTHENTICATING, "auth method " + method.keyword());
+        AuthQuery query = context.authQuery();
+        if (credential == null && query != null && needsSecret(method)) {
+            // Not in auth_file: ask the server (off the loop); reading pauses until the answer is back here.
+            channel().config().setAutoRead(false);
+            var loop = channel().eventLoop();
+            query.lookup(request.database(), request.user()).whenComplete((found, error) -> loop.execute(() -> {
+                if (isClosed()) {
+                    return;
+                }
+                channel().config().setAutoRead(true);
+                if (error != null) {
+                    log.warn("{} auth_query failed: {}", this, error.toString());
+                    disconnect(SqlState.SQLSERVER_REJECTED_ESTABLISHMENT_OF_SQLCONNECTION,
+                            "authentication query failed");
+                } else {
+                    startMethod(method, request, address, found.orElse(null));
+                }
+            }));
+            return;
+        }
+        startMethod(method, request, address, credential);
+    }
+
+    private void startMethod(AuthMethod method, StartupRequest request, @Nullable InetAddress address,
+                             @Nullable Credential credential) {
+        ClientAuthenticator auth = context.authenticator();
         switch (method) {
             case ANY -> authenticated();
             case TRUST -> {
@@ -296,17 +356,32 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 }
             }
             case PASSWORD, MD5, SCRAM_SHA_256 -> {
-                PasswordExchange exchange = new PasswordExchange(method, request.user(), credential);
+                PasswordExchange exchange = new PasswordExchange(method, request.user(), credential,
+                        tls == null || tls.serverEndPoint().length == 0 ? null : tls.serverEndPoint());
                 passwordExchange = exchange;
                 runAuthStep(exchange, exchange::start);
             }
             case REJECT -> refuseLogin(new AuthStep.Fail(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                     "pg_hba.conf rejects connection for host \"" + hostOf(address) + "\", user \"" + request.user()
-                            + "\", database \"" + request.database() + "\", no encryption", "hba reject"));
-            case CERT, PEER, HBA -> refuseLogin(new AuthStep.Fail(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                            + "\", database \"" + request.database() + "\", "
+                            + (tls == null ? "no encryption" : "SSL encryption"), "hba reject"));
+            case CERT -> applyAuthStep(TlsNegotiation.certificate(tls, request.user()));
+            case PEER, HBA -> refuseLogin(new AuthStep.Fail(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                     "authentication method \"" + method.keyword() + "\" is not available for this connection",
                     "method unavailable"));
         }
+    }
+
+    private StartupRequest startupOrThrow() {
+        StartupRequest s = startup;
+        if (s == null) {
+            throw new IllegalStateException(this + ": no startup packet");
+        }
+        return s;
+    }
+
+    private static boolean needsSecret(AuthMethod method) {
+        return method == AuthMethod.PASSWORD || method == AuthMethod.MD5 || method == AuthMethod.SCRAM_SHA_256;
     }
 
     private static String hostOf(@Nullable InetAddress address) {
@@ -388,14 +463,47 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         });
     }
 
+    /**
+     * Fails the login, after the growing per-address delay of {@link LoginGuard} (reading stops meanwhile, and the
+     * connection still counts as unauthenticated, which is what slows a password-guessing loop down).
+     */
     private void refuseLogin(AuthStep.Fail fail) {
-        log.info("{} authentication failed: {}", this, fail.detail());
         context.pools().metrics().authFailed();
-        disconnect(fail.sqlState(), fail.message());
+        LoginGuard guard = context.guard();
+        int suppressed = guard.logPermit();
+        quietClose = suppressed < 0;                        // the close line is rate-limited with the failure line
+        if (suppressed >= 0) {
+            log.info("{} authentication failed: {}{}", this, fail.detail(),
+                    suppressed > 0 ? " (" + suppressed + " similar lines suppressed)" : "");
+        }
+        InetAddress address = channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        long delay = guard.failed(address);
+        if (delay <= 0) {
+            disconnect(fail.sqlState(), fail.message());
+            return;
+        }
+        channel().config().setAutoRead(false);
+        if (loginTimeout != null) {
+            loginTimeout.cancel(false);                     // the answer is decided; the delay is bounded
+        }
+        channel().eventLoop().schedule(() -> disconnect(fail.sqlState(), fail.message()), delay,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void leaveGuard() {
+        if (guarded) {
+            guarded = false;
+            context.guard().leave();
+        }
     }
 
     /** The client proved who it is: AuthenticationOk, then the welcome now or after the first server login. */
     private void authenticated() {
+        if (unknownDatabase) {
+            disconnect(SqlState.INVALID_CATALOG_NAME, "no such database: " + startupOrThrow().database());
+            return;
+        }
+        leaveGuard();
         if (consoleLogin) {
             enterConsole();
             return;
@@ -732,8 +840,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 ch.close();
             }
         }
-        log.info("{} closing because: {} (age={}s)", this, reason,
-                (System.nanoTime() - connectedNanos) / 1_000_000_000L);
+        if (!quietClose) {
+            log.info("{} closing because: {} (age={}s)", this, reason,
+                    (System.nanoTime() - connectedNanos) / 1_000_000_000L);
+        }
         finish(reason);
     }
 
@@ -746,6 +856,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             moveTo(ClientState.CLOSING, reason);
         }
         moveTo(ClientState.CLOSED, reason);
+        leaveGuard();
         if (loginTimeout != null) {
             loginTimeout.cancel(false);
         }

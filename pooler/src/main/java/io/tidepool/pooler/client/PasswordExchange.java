@@ -36,9 +36,16 @@ final class PasswordExchange {
     private @Nullable ScramServerExchange scram;
     private @Nullable Md5ServerExchange md5;
     private boolean scramStarted;
+    private final byte @Nullable [] tlsServerEndPoint;
 
-    PasswordExchange(AuthMethod requested, String user, @Nullable Credential credential) {
+    /**
+     * @param tlsServerEndPoint the channel binding of the client's TLS connection (SCRAM-SHA-256-PLUS is offered and a
+     *     "y" client refused as a downgrade), or null on a plaintext connection
+     */
+    PasswordExchange(AuthMethod requested, String user, @Nullable Credential credential,
+                     byte @Nullable [] tlsServerEndPoint) {
         this.user = user;
+        this.tlsServerEndPoint = tlsServerEndPoint;
         this.credential = credential;
         this.method = requested == AuthMethod.MD5 && credential instanceof ScramSecret ? AuthMethod.SCRAM_SHA_256
                 : requested;
@@ -57,7 +64,7 @@ final class PasswordExchange {
                 yield md5.start();
             }
             case SCRAM_SHA_256 -> {
-                scram = ScramServerExchange.create(user, credential, null);
+                scram = ScramServerExchange.create(user, credential, tlsServerEndPoint);
                 yield scram.start();
             }
             default -> throw new IllegalStateException("not a password method: " + method);

@@ -145,6 +145,29 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                 close("login timed out");
             }, timeout, TimeUnit.MILLISECONDS);
         }
+        ServerTls tls = pool.group().connector().tls();
+        if (!tls.appliesTo(target)) {
+            sendStartup(ctx);
+            return;
+        }
+        tls.begin(ctx, target, new ServerTls.Outcome() {
+            @Override
+            public void proceed(byte @Nullable [] tlsServerEndPoint) {
+                if (state == ServerState.AUTHENTICATING) {
+                    login.tlsServerEndPoint(tlsServerEndPoint);
+                    sendStartup(ctx);
+                }
+            }
+
+            @Override
+            public void fail(String reason) {
+                loginError = ErrorResponse.fatal(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION, reason);
+                close(reason);
+            }
+        });
+    }
+
+    private void sendStartup(ChannelHandlerContext ctx) {
         ByteBuf startup = ctx.alloc().buffer(128);
         login.startupMessage().encode(startup);
         ctx.writeAndFlush(startup, ctx.voidPromise());

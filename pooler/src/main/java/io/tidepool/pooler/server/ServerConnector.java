@@ -24,9 +24,20 @@ public final class ServerConnector {
     public static final WriteBufferWaterMark WATERMARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
 
     private final Transport transport;
+    private volatile ServerTls tls = ServerTls.disabled();
 
     public ServerConnector(Transport transport) {
         this.transport = transport;
+    }
+
+    /** The server TLS policy new connections negotiate with. */
+    public ServerTls tls() {
+        return tls;
+    }
+
+    /** Swapped on start and RELOAD; open connections keep their session. */
+    public void tls(ServerTls value) {
+        tls = value;
     }
 
     public ChannelFuture connect(EventLoop loop, ServerTarget target, Duration connectTimeout, ChannelHandler handler) {

@@ -43,10 +43,16 @@ final class ServerLogin {
     private final PoolGroup.@Nullable ScramPassThrough passThrough;
     private @Nullable ScramClientExchange scram;
     private boolean done;
+    private byte @Nullable [] tlsServerEndPoint;
 
     ServerLogin(ServerTarget target, PoolGroup.@Nullable ScramPassThrough passThrough) {
         this.target = target;
         this.passThrough = passThrough;
+    }
+
+    /** The TLS session's channel binding: SCRAM-SHA-256-PLUS is used when the server offers it. */
+    void tlsServerEndPoint(byte @Nullable [] endPoint) {
+        tlsServerEndPoint = endPoint == null ? null : endPoint.clone();
     }
 
     StartupMessage startupMessage() {
@@ -77,8 +83,8 @@ final class ServerLogin {
             case AuthenticationSASL sasl -> {
                 ScramClientExchange exchange = passThrough != null && !(target.credential() instanceof PlainPassword)
                         ? ScramClientExchange.withClientKey(passThrough.clientKey(), passThrough.secret(),
-                                sasl.mechanisms(), null, ScramClientExchange.Options.DEFAULT)
-                        : ScramClientExchange.withPassword(password(), sasl.mechanisms(), null,
+                                sasl.mechanisms(), tlsServerEndPoint, ScramClientExchange.Options.DEFAULT)
+                        : ScramClientExchange.withPassword(password(), sasl.mechanisms(), tlsServerEndPoint,
                                 ScramClientExchange.Options.DEFAULT);
                 scram = exchange;
                 yield encode(alloc, new SASLInitialResponse(exchange.mechanism(), exchange.clientFirstMessage()));

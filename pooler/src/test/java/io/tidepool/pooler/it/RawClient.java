@@ -51,6 +51,16 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
+    /** A raw client over an already connected socket (for example an SSLSocket after the handshake). */
+    static RawClient over(Socket socket) {
+        try {
+            socket.setSoTimeout(10_000);
+            return new RawClient(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException("wrap " + socket, e);
+        }
+    }
+
     /** The client's own port: Tidepool's log lines name the peer as {@code 127.0.0.1:<this>}. */
     public int localPort() {
         return socket.getLocalPort();

@@ -168,6 +168,12 @@ public final class TidepoolFixture implements AutoCloseable, LogSource {
             return this;
         }
 
+        /** A database entry written exactly as given (no forced {@code user=}: clients log in as themselves). */
+        Builder rawDatabase(String name, String value) {
+            databases.put(name, value);
+            return this;
+        }
+
         /** Raw ini text appended after {@code [pgbouncer]}, e.g. a {@code [metrics]} section (admin tests). */
         public Builder extra(String iniText) {
             extraSections.append('\n').append(iniText).append('\n');

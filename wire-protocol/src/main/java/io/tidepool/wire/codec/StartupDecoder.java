@@ -122,6 +122,14 @@ public final class StartupDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /**
+     * Bytes received and not yet decoded. Zero right after an SSLRequest was emitted (anything else was already
+     * refused); the TLS code checks it once more before installing an SslHandler (RELIABILITY §5, Netty trap).
+     */
+    public int buffered() {
+        return actualReadableBytes();
+    }
+
     private static void requireNothingBuffered(ByteBuf in, String what) {
         if (in.isReadable()) {
             // PgBouncer client.c: bytes that arrived before the handshake were not encrypted and may be injected.
