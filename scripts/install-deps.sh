@@ -18,6 +18,7 @@ if [[ "${TIDEPOOL_TEST_DEPS:-0}" == 1 ]]; then
     command -v arping >/dev/null || [[ -x /usr/sbin/arping ]] || need+=(arping)
     command -v runuser >/dev/null || need+=(util-linux)
     command -v curl >/dev/null || need+=(curl)
+    command -v openssl >/dev/null || need+=(openssl)          # TLS tests make their certificates with it
 fi
 ((${#need[@]} == 0)) && exit 0
 if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
