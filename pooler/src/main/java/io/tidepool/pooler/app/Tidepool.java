@@ -90,6 +90,10 @@ public final class Tidepool {
         readOnlyListeners = readOnlyPort == 0 ? null : Listeners.open(transport, boss, workers,
                 s.get(Keys.LISTEN_ADDR), readOnlyPort, "", s.get(Keys.LISTEN_BACKLOG), wireLimits,
                 () -> clientContext.readOnly());
+        var failovers = io.tidepool.pooler.metrics.TopologyMetrics.register(metrics.registry(), routing);
+        routing.metrics(failovers, host -> io.tidepool.pooler.metrics.TopologyMetrics.registerHost(
+                metrics.registry(), routing, host));
+        io.tidepool.pooler.metrics.TopologyMetrics.registerVrrp(metrics.registry(), this::vrrp);
         metricsServer = startMetrics(config);
         // Last: the VIP comes here only once this instance accepts clients. Healthy = accepting, and a primary
         // is known for every routed database (issue 6); failing only lowers the priority, never FAULT.

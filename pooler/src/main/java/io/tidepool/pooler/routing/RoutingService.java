@@ -11,6 +11,7 @@ import io.tidepool.routing.RoutingPolicy;
 import io.tidepool.routing.TargetSessionAttrs;
 import io.tidepool.routing.TopologyChange;
 import io.tidepool.routing.monitor.TopologyMonitor;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,12 +70,33 @@ public final class RoutingService implements AutoCloseable {
 
     private TopologyMonitor start(List<Host> hosts) {
         TopologyMonitor monitor = TopologyMonitor.start(hosts.toString(), hosts, config);
+        var onHost = hostSeen;
+        if (onHost != null) {
+            hosts.forEach(host -> onHost.accept(host.toString()));
+        }
         monitor.addListener(this::onChange);
         log.info("monitoring roles of {} (check_interval={} ms)", hosts, config.checkInterval().toMillis());
         return monitor;
     }
 
+    /** Metrics hooks: set once by the launcher. */
+    private volatile io.micrometer.core.instrument.@Nullable Counter failovers;
+    private volatile java.util.function.@Nullable Consumer<String> hostSeen;
+
+    public void metrics(io.micrometer.core.instrument.Counter failoverCounter,
+                        java.util.function.Consumer<String> onHost) {
+        this.failovers = failoverCounter;
+        this.hostSeen = onHost;
+        monitors.keySet().forEach(hosts -> hosts.forEach(host -> onHost.accept(host.toString())));
+    }
+
     private void onChange(TopologyChange change) {
+        var counter = failovers;
+        if (counter != null && change.primaryChanged() && change.current().primary().isPresent()
+                && change.previous().primary().isPresent()) {
+            counter.increment();
+        }
+        runRoleChangeScript(change);
         log.info("topology changed: {} -> primary {}; role changes {}; fenced {}",
                 change.current().version(), change.current().primary().map(Host::toString).orElse("none"),
                 change.roleChanges(), change.newlyFenced());
@@ -109,6 +131,38 @@ public final class RoutingService implements AutoCloseable {
         Map<Host, ServerTarget> byHost = new LinkedHashMap<>();
         hosts.forEach(host -> byHost.put(host, login.apply(host)));
         return new RoutedTargets(monitor, policy, target, byHost);
+    }
+
+    /**
+     * {@code on_role_change}: the operator's command, run with the old and the new primary ("none" when there is
+     * none) as arguments and the whole topology in TIDEPOOL_TOPOLOGY, on a virtual thread with a 30 s limit, so
+     * that applications and operators can be told (issue 5). Its failure is logged, never fatal.
+     */
+    private void runRoleChangeScript(TopologyChange change) {
+        String command = config.onRoleChange();
+        if (command == null || change.roleChanges().isEmpty()) {
+            return;
+        }
+        String before = change.previous().primary().map(Host::toString).orElse("none");
+        String after = change.current().primary().map(Host::toString).orElse("none");
+        Thread.ofVirtual().name("on-role-change").start(() -> {
+            try {
+                var builder = new ProcessBuilder("/bin/sh", "-c", command + " \"$0\" \"$1\"", before, after)
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                builder.environment().put("TIDEPOOL_OLD_PRIMARY", before);
+                builder.environment().put("TIDEPOOL_NEW_PRIMARY", after);
+                builder.environment().put("TIDEPOOL_TOPOLOGY", change.current().toString());
+                Process process = builder.start();
+                if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    log.warn("on_role_change did not finish within 30 s: killed");
+                } else if (process.exitValue() != 0) {
+                    log.warn("on_role_change exited with {}", process.exitValue());
+                }
+            } catch (Exception e) {
+                log.warn("on_role_change could not run: {}", e.toString());
+            }
+        });
     }
 
     static List<Host> hosts(DatabaseEntry entry) {
