@@ -811,11 +811,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void hold(WireUnit unit) {
         answeredLocally = false;
         held.addLast(unit);
-        // Bounded: stop reading until a server is linked; what is held is at most one read's worth.
-        channel().config().setAutoRead(false);
         if (state == ClientState.IDLE && pool != null) {
             moveTo(ClientState.WAITING_FOR_SERVER, "query while idle");
-            pool.acquire(this);
+            pool.acquire(this);                             // links at once when a server is idle: the usual case
+        }
+        if (state == ClientState.WAITING_FOR_SERVER && channel().config().isAutoRead()) {
+            // Bounded: stop reading until a server is linked; what is held is at most one read's worth. Only when
+            // the client really waits: toggling autoRead costs an epoll_ctl each way.
+            channel().config().setAutoRead(false);
         }
     }
 
