@@ -64,7 +64,7 @@ final class PasswordExchange {
                 yield md5.start();
             }
             case SCRAM_SHA_256 -> {
-                scram = ScramServerExchange.create(user, credential, tlsServerEndPoint);
+                scram = ScramServerExchange.create(user, DerivedSecrets.forScram(user, credential), tlsServerEndPoint);
                 yield scram.start();
             }
             default -> throw new IllegalStateException("not a password method: " + method);
