@@ -42,12 +42,16 @@ class AdminMisuseIT {
                 .set("stats_users", "stats").start();
     }
 
-    /** A table whose COMMIT runs a deferred constraint trigger sleeping {@code seconds} per inserted row. */
-    private static void createSlowCommitTable(PostgresNode postgres, String db, double seconds) throws SQLException {
+    /**
+     * A table whose COMMIT runs a deferred constraint trigger sleeping {@code seconds} plus {@code perId} times the
+     * row's id, so COMMITs of different rows end at different moments.
+     */
+    private static void createSlowCommitTable(PostgresNode postgres, String db, double seconds, double perId)
+            throws SQLException {
         try (Connection c = postgres.connect(PostgresNode.SUPERUSER, db); Statement st = c.createStatement()) {
             st.execute("create table acked (id int primary key)");
             st.execute("create function slow_commit() returns trigger language plpgsql as $$ begin perform pg_sleep("
-                    + seconds + "); return null; end $$");
+                    + seconds + " + " + perId + " * new.id); return null; end $$");
             st.execute("create constraint trigger slow after insert on acked deferrable initially deferred "
                     + "for each row execute function slow_commit()");
         }
@@ -101,15 +105,18 @@ class AdminMisuseIT {
         PostgresNode postgres = SharedPostgres.primary();
         String db = "it_admin_misuse_kill";
         try (TidepoolFixture pooler = start(postgres, db, 50)) {
-            createSlowCommitTable(postgres, db, 1);
+            // COMMIT of row id sleeps 0.2 * id s: the first ones are normally acknowledged before KILL, the rest not.
+            createSlowCommitTable(postgres, db, 0, 0.2);
             List<Connection> clients = new ArrayList<>();
             try {
-                for (int id = 1; id <= 4; id++) {
+                for (int id = 1; id <= 8; id++) {
                     clients.add(pendingInsert(pooler.target("bench"), id));
                 }
                 List<CompletableFuture<String>> commits = clients.stream().map(AdminMisuseIT::commitAsync).toList();
-                Thread.sleep(400);                         // the COMMITs are now inside pg_sleep(1)
-                assertThat(commits).as("COMMITs still running when KILL is sent").noneMatch(CompletableFuture::isDone);
+                Thread.sleep(700);
+                long running = commits.stream().filter(f -> !f.isDone()).count();
+                System.out.printf("COMMITs still running when KILL is sent: %d of %d%n", running, commits.size());
+                assertThat(running).as("COMMITs in flight at KILL").isPositive();
                 admin(pooler, "KILL bench");
                 Set<Integer> acknowledged = new HashSet<>();
                 for (int i = 0; i < commits.size(); i++) {
@@ -179,7 +186,7 @@ class AdminMisuseIT {
         PostgresNode postgres = SharedPostgres.primary();
         String db = "it_admin_misuse_shutdown";
         try (TidepoolFixture pooler = start(postgres, db, 50)) {
-            createSlowCommitTable(postgres, db, 2);
+            createSlowCommitTable(postgres, db, 2, 0);
             try (Connection client = pendingInsert(pooler.target("bench"), 42)) {
                 CompletableFuture<String> commit = commitAsync(client);
                 Thread.sleep(400);
