@@ -270,12 +270,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         } else if (context.tls().required() && channel().remoteAddress() instanceof InetSocketAddress) {
             throw new ProtocolException(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "SSL required");
         }
-        if (!context.pools().limits().tryAddClient()) {
+        AdminGateway admin = context.admin();
+        boolean toConsole = admin != null && admin.isConsole(request.database());
+        if (toConsole) {
+            context.pools().limits().addConsoleClient();    // exempt from max_client_conn, as in PgBouncer (case 67)
+        } else if (!context.pools().limits().tryAddClient()) {
             startup = null;                                 // not counted: finish() must not release the slot
             throw new ProtocolException(SqlState.TOO_MANY_CONNECTIONS, "no more connections allowed (max_client_conn)");
         }
-        AdminGateway admin = context.admin();
-        if (admin != null && admin.isConsole(request.database())) {
+        if (toConsole) {
             consoleLogin = true;                            // admin console hook: no pool; see authenticated()
         } else {
             if (context.pools().state(request.database()).isDisabled()) {

@@ -24,6 +24,15 @@ public final class GlobalLimits {
         return tryIncrement(clients, maxClients.getAsInt());
     }
 
+    /**
+     * Counts a client of the admin console without the max_client_conn check: an operator must reach the console
+     * exactly when the pooler is full (PgBouncer client.c: "dont limit admin db"; RELIABILITY case 67). Such a client
+     * still counts, so ordinary clients wait for it to leave like for any other.
+     */
+    public void addConsoleClient() {
+        clients.incrementAndGet();
+    }
+
     public void removeClient() {
         clients.decrementAndGet();
     }

@@ -70,7 +70,7 @@ class ResourceLimitsIT {
             } finally {
                 clients.forEach(RawClient::close);
             }
-            // The admin console (reserved slot) does not exist yet: not tested here.
+            // The admin console is exempt from max_client_conn: AdminMisuseIT (case 67).
         }
     }
 
