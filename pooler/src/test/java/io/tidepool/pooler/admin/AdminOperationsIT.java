@@ -135,6 +135,11 @@ class AdminOperationsIT {
                 org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.createStatement().execute("SELECT 1"))
                         .isInstanceOf(java.sql.SQLException.class);
             }
+            // KILL asks every server connection to close; each frees its slot when its close has completed.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (pooler.serverSlots() != 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             assertThat(pooler.serverSlots()).isZero();
             assertThat(databaseRow(pooler)[15]).as("paused after KILL").isEqualTo("1");
             CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> Psql.query(pooler.target("bench"),
