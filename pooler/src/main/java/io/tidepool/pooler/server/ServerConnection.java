@@ -627,7 +627,14 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     public void cancelFinished() {
         cancelsInFlight--;
         if (cancelsInFlight == 0 && state == ServerState.CHECKING && internal == null) {
-            moveTo(ServerState.IDLE, "cancel requests finished");
+            // PostgreSQL signals the backend before it closes the cancel connection, but the backend may act on
+            // the signal only when it next runs: at the start of the next client's query (seen under load). An
+            // empty query of our own absorbs such a pending cancel before anyone else gets this connection.
+            runInternal("", error -> {
+                if (state == ServerState.CHECKING) {
+                    moveTo(ServerState.IDLE, "cancel requests finished");
+                }
+            });
         }
     }
 
