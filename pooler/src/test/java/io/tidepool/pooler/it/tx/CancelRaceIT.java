@@ -85,7 +85,8 @@ class CancelRaceIT {
                 }
                 b.send(Ext.query("SELECT pg_sleep(0.05), 'b-" + i + "'"));
                 List<Message> mineA = a.untilReady(Ext.WAIT);
-                if (Ext.summary(mineA).equals("TE(57014)Z")) {
+                // A's own cancels may hit its short query, before or after its RowDescription: that is A's business.
+                if (Ext.summary(mineA).equals("TE(57014)Z") || Ext.summary(mineA).equals("E(57014)Z")) {
                     aCancelledLate++;
                 } else {
                     assertThat(Ext.summary(mineA)).isEqualTo("TDCZ");
