@@ -387,9 +387,4 @@ public final class Tidepool {
         }
     }
 
-    /** Used by tests: the servers currently open, summed over all pools. */
-    int serverCount() {
-        return pools.groups().stream().mapToInt(PoolGroup::serverCount).sum();
-    }
-
 }

@@ -12,6 +12,7 @@ import io.tidepool.auth.AuthStep;
 import io.tidepool.auth.Credential;
 import io.tidepool.pooler.pool.Pool;
 import io.tidepool.pooler.pool.PoolGroup;
+import io.tidepool.pooler.link.RequestTracker;
 import io.tidepool.pooler.link.SetCapture;
 import io.tidepool.pooler.link.StatementRewriter;
 import io.tidepool.pooler.pool.PoolMode;
@@ -778,14 +779,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 if (!r.parseLocally(frame, pool().group().knownStatements())) {
                     return false;
                 }
-                channel().write(PARSE_COMPLETE.duplicate(), channel().voidPromise());
+                channel().write(RequestTracker.PARSE_COMPLETE.duplicate(), channel().voidPromise());
                 answeredLocally = true;
             }
             case 'C' -> {
                 if (!r.closeLocally(frame)) {
                     return false;
                 }
-                channel().write(CLOSE_COMPLETE.duplicate(), channel().voidPromise());
+                channel().write(RequestTracker.CLOSE_COMPLETE.duplicate(), channel().voidPromise());
                 answeredLocally = true;
             }
             case 'S', 'H' -> {
@@ -806,10 +807,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return true;
     }
 
-    private static final ByteBuf PARSE_COMPLETE = io.netty.buffer.Unpooled.unreleasableBuffer(
-            io.netty.buffer.Unpooled.directBuffer(5).writeByte('1').writeInt(4)).asReadOnly();
-    private static final ByteBuf CLOSE_COMPLETE = io.netty.buffer.Unpooled.unreleasableBuffer(
-            io.netty.buffer.Unpooled.directBuffer(5).writeByte('3').writeInt(4)).asReadOnly();
 
     private void hold(WireUnit unit) {
         answeredLocally = false;

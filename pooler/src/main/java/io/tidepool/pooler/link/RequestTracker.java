@@ -24,9 +24,10 @@ public final class RequestTracker {
         CLOSE_SILENT, SYNC, QUERY, FUNCTION_CALL
     }
 
-    private static final ByteBuf PARSE_COMPLETE = Unpooled.unreleasableBuffer(
+    /** ParseComplete and CloseComplete as the pooler sends them when it answers for the server (never released). */
+    public static final ByteBuf PARSE_COMPLETE = Unpooled.unreleasableBuffer(
             Unpooled.directBuffer(5).writeByte('1').writeInt(4)).asReadOnly();
-    private static final ByteBuf CLOSE_COMPLETE = Unpooled.unreleasableBuffer(
+    public static final ByteBuf CLOSE_COMPLETE = Unpooled.unreleasableBuffer(
             Unpooled.directBuffer(5).writeByte('3').writeInt(4)).asReadOnly();
 
     private final ArrayDeque<Kind> pending = new ArrayDeque<>();

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.tidepool.wire.backend.TransactionStatus;
 import org.jspecify.annotations.Nullable;
 
-import java.nio.charset.StandardCharsets;
 
 /**
  * Notices, from what the protocol makes observable, a client of transaction or statement pooling using session state
@@ -15,9 +14,6 @@ import java.nio.charset.StandardCharsets;
  * <p>Looks only at CommandComplete tags, and only for clients whose statements are tracked. Event-loop confined.
  */
 public final class SessionStateWatch {
-    private static final byte[] LISTEN = "LISTEN\0".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] PREPARE = "PREPARE\0".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] SET = "SET\0".getBytes(StandardCharsets.US_ASCII);
 
     /** The SET heuristic's feature name; see {@link #isCertain}. */
     public static final String UNREPORTED_SET = "SET of a parameter the server did not report back";
@@ -56,13 +52,13 @@ public final class SessionStateWatch {
      * @return the feature used, when the tag alone says so (LISTEN, PREPARE); a SET is judged at ReadyForQuery
      */
     public @Nullable String onCommandComplete(ByteBuf body, TransactionStatus statusBefore) {
-        if (is(body, LISTEN)) {
+        if (CommandTag.is(body, CommandTag.LISTEN)) {
             return "LISTEN";
         }
-        if (is(body, PREPARE)) {
+        if (CommandTag.is(body, CommandTag.PREPARE)) {
             return "SQL PREPARE";
         }
-        if (is(body, SET) && statusBefore == TransactionStatus.IDLE) {
+        if (CommandTag.is(body, CommandTag.SET) && statusBefore == TransactionStatus.IDLE) {
             setPending = true;
         }
         return null;
@@ -83,15 +79,4 @@ public final class SessionStateWatch {
         return set && !replayable ? UNREPORTED_SET : null;
     }
 
-    private static boolean is(ByteBuf body, byte[] tag) {
-        if (body.readableBytes() != tag.length) {
-            return false;
-        }
-        for (int i = 0; i < tag.length; i++) {
-            if (body.getByte(body.readerIndex() + i) != tag[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

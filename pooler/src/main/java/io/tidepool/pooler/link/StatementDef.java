@@ -3,7 +3,6 @@ package io.tidepool.pooler.link;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -45,7 +44,4 @@ public record StatementDef(String serverName, String query, byte[] parameterType
         return "StatementDef[" + serverName + ", " + parameterTypes.length + " type bytes]";
     }
 
-    static byte[] copy(byte[] bytes) {
-        return Arrays.copyOf(bytes, bytes.length);
-    }
 }

@@ -7,8 +7,6 @@ import io.tidepool.pooler.server.ServerState;
 import io.tidepool.wire.backend.ErrorResponse;
 import io.tidepool.wire.error.SqlState;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,8 +28,6 @@ import java.util.Set;
  * <p>Event-loop confined: every method runs on {@link #loop()} except {@link #waitingCount()}.
  */
 public final class Pool {
-    private static final Logger log = LoggerFactory.getLogger(Pool.class);
-
     private final PoolGroup group;
     private final EventLoop loop;
     private final ArrayDeque<ServerConnection> idle = new ArrayDeque<>();
@@ -379,9 +375,5 @@ public final class Pool {
     /** Idle servers on this loop; read by other loops looking for a slot to reclaim. */
     public int idleCount() {
         return idleCount;
-    }
-
-    static Logger log() {
-        return log;
     }
 }

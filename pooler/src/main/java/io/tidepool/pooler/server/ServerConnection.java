@@ -10,6 +10,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.tidepool.auth.AuthenticationException;
 import io.tidepool.pooler.client.ClientSession;
+import io.tidepool.pooler.link.CommandTag;
 import io.tidepool.pooler.link.LinkedServer;
 import io.tidepool.pooler.link.RequestTracker;
 import io.tidepool.pooler.link.ServerStatements;
@@ -106,7 +107,6 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                     }
                 }).addListener((ChannelFutureListener) future -> {
                     if (!future.isSuccess()) {
-                        pool.group().targets().serverFailed(server.target);
                         server.loginError = ErrorResponse.fatal(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
                                 "could not connect to server " + server.target.host() + ":" + server.target.port()
                                         + ": " + describe(future.cause()));
@@ -216,12 +216,21 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        lostUnexpectedly();
         close(state == ServerState.AUTHENTICATING ? "server closed the connection during login"
                 : "server closed the connection");
     }
 
+    /** The connection broke without the pooler closing it: tell role monitoring (a crashed or demoted host). */
+    private void lostUnexpectedly() {
+        if (state != ServerState.CLOSED && state != ServerState.CONNECTING && state != ServerState.AUTHENTICATING) {
+            pool.group().targets().serverFailed(target);
+        }
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        lostUnexpectedly();
         if (cause instanceof ProtocolException e) {
             close("protocol violation from server: " + e.getMessage());
         } else {
@@ -523,26 +532,12 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     /** CommandComplete of DEALLOCATE ALL or DISCARD ALL: every prepared statement is gone, here and for the client. */
     private void forgetStatementsOnDeallocateAll(Frame frame, ClientSession c) {
         ByteBuf body = frame.body();
-        if (startsWith(body, DEALLOCATE_ALL) || startsWith(body, DISCARD_ALL)) {
+        if (CommandTag.is(body, CommandTag.DEALLOCATE_ALL) || CommandTag.is(body, CommandTag.DISCARD_ALL)) {
             statements.clear();
             c.forgetStatements();
         }
     }
 
-    private static final byte[] DEALLOCATE_ALL = "DEALLOCATE ALL\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] DISCARD_ALL = "DISCARD ALL\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-
-    private static boolean startsWith(ByteBuf body, byte[] prefix) {
-        if (body.readableBytes() != prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (body.getByte(body.readerIndex() + i) != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     /**
      * Ends the link after a transaction or statement (transaction and statement pooling): the server goes back to
@@ -655,8 +650,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         }
         boolean neverLoggedIn = state == ServerState.CONNECTING || state == ServerState.AUTHENTICATING
                 || (loginError != null);
-        if (neverLoggedIn || reason.startsWith("server closed") || reason.startsWith("I/O error")) {
-            pool.group().targets().serverFailed(target);
+        if (neverLoggedIn) {
+            pool.group().targets().serverFailed(target);    // refused or failed login: a hint for role monitoring
         }
         if (loginTimeout != null) {
             loginTimeout.cancel(false);
