@@ -202,7 +202,7 @@ public final class PoolGroup {
     void reclaimIdle(Pool requester) {
         for (Pool pool : pools.values()) {
             if (pool != requester && pool.idleCount() > 0) {
-                pool.loop().execute(pool::donateIdle);
+                pool.requestDonation();
             }
         }
     }
@@ -213,6 +213,38 @@ public final class PoolGroup {
      */
     public void topologyChanged() {
         pools.values().forEach(pool -> pool.loop().execute(pool::revalidateTargets));
+    }
+
+    /**
+     * Whether {@code self} should give a freed server up rather than use it for its own waiting clients: it holds more
+     * than its share of pool_size while another loop's clients wait with fewer than theirs. A loop's share is
+     * pool_size in proportion to its connected clients, rounded up, so that loops with as many clients as each other
+     * keep as many servers as each other and never trade them back and forth (a trade costs a backend fork and login).
+     */
+    boolean holdsMoreThanItsShare(Pool self) {
+        int size = settings.effectivePoolSize();
+        if (size == Integer.MAX_VALUE || pools.size() < 2) {
+            return false;
+        }
+        int totalClients = 0;
+        boolean starving = false;
+        for (Pool pool : pools.values()) {
+            totalClients += pool.clientCount();
+        }
+        if (totalClients == 0 || self.serverCount() <= share(size, self.clientCount(), totalClients)) {
+            return false;
+        }
+        for (Pool pool : pools.values()) {
+            if (pool != self && pool.waitingCount() > 0
+                    && pool.serverCount() < share(size, pool.clientCount(), totalClients)) {
+                starving = true;
+            }
+        }
+        return starving;
+    }
+
+    private static int share(int poolSize, int clients, int totalClients) {
+        return (int) Math.ceilDiv((long) poolSize * clients, totalClients);
     }
 
     /** Whether a loop other than {@code self}'s has clients waiting for this key. */
