@@ -91,6 +91,7 @@ class TrackExtraParametersIT {
             String style = value(b, "SHOW IntervalStyle");
             extendedSet(a, "SET IntervalStyle = sql_standard");
             extendedSet(a, "SET default_transaction_read_only = on");
+            assertThat(sessionStateUses(pooler, a)).as("SETs counted as session state").isZero();
             for (int round = 0; round < ROUNDS; round++) {
                 assertThat(value(b, "SHOW IntervalStyle") + " " + value(b, "SHOW default_transaction_read_only"))
                         .as("B, round %d", round).isEqualTo(style + " off");
@@ -165,9 +166,9 @@ class TrackExtraParametersIT {
                 RawClient a = pair.a();
                 RawClient b = pair.b();
                 extendedSet(a, "SET default_transaction_read_only = on");
+                assertThat(sessionStateUses(pooler, a)).as("SET counted as session state (A pinned)").isZero();
                 assertThat(value(b, "SHOW default_transaction_read_only")).isEqualTo("off");
                 assertThat(value(a, "SHOW default_transaction_read_only")).isEqualTo("on");
-                assertThat(sessionStateUses(pooler, a)).isZero();
             }
         }
     }
