@@ -26,6 +26,13 @@ public record TrackedParameters(Set<String> names) {
     public static final Set<String> BUILT_IN = Set.of("client_encoding", "datestyle", "timezone",
             "standard_conforming_strings", "application_name");
 
+    /**
+     * Reported parameters no client can set (PostgreSQL 15's GUC_REPORT list, read-only ones): tracking one would
+     * only turn a difference between two servers into a failed set_config and a dropped client, so they are skipped.
+     */
+    static final Set<String> READ_ONLY = Set.of("server_version", "server_encoding", "integer_datetimes",
+            "is_superuser", "in_hot_standby");
+
     /** The built-in five plus track_extra_parameters' default, IntervalStyle. */
     public static final TrackedParameters DEFAULT = of(Set.of("IntervalStyle"));
 
@@ -33,12 +40,15 @@ public record TrackedParameters(Set<String> names) {
         names = Set.copyOf(names);
     }
 
-    /** The built-in five plus {@code extra} (track_extra_parameters, any case; {@code options} is skipped). */
+    /**
+     * The built-in five plus {@code extra} (track_extra_parameters, any case); {@code options} and the
+     * {@link #READ_ONLY} parameters are skipped.
+     */
     public static TrackedParameters of(Collection<String> extra) {
         Set<String> all = new HashSet<>(BUILT_IN);
         for (String name : extra) {
             String lower = name.strip().toLowerCase(Locale.ROOT);
-            if (!lower.isEmpty() && !lower.equals("options")) {
+            if (!lower.isEmpty() && !lower.equals("options") && !READ_ONLY.contains(lower)) {
                 all.add(lower);
             }
         }

@@ -39,8 +39,8 @@ class TrackedParametersTest {
     }
 
     @Test
-    void optionsCannotBeTracked() {
-        assertThat(TrackedParameters.of(List.of("options", "OPTIONS", "")).names())
-                .isEqualTo(TrackedParameters.BUILT_IN);
+    void optionsAndReadOnlyParametersCannotBeTracked() {
+        assertThat(TrackedParameters.of(List.of("options", "OPTIONS", "", "Server_Version", "is_superuser",
+                "in_hot_standby")).names()).isEqualTo(TrackedParameters.BUILT_IN);
     }
 }
