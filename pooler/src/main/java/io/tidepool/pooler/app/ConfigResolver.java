@@ -13,6 +13,7 @@ import io.tidepool.pooler.pool.PoolSettings;
 import io.tidepool.pooler.pool.ServerTarget;
 import io.tidepool.pooler.pool.TargetSelector;
 import io.tidepool.pooler.routing.RoutingService;
+import io.tidepool.pooler.server.TrackedParameters;
 import org.jspecify.annotations.Nullable;
 
 import java.nio.file.Files;
@@ -96,7 +97,8 @@ final class ConfigResolver implements PoolManager.Resolver {
                 s.get(Keys.CANCEL_WAIT_TIMEOUT),
                 entry.connectQuery() == null ? "" : entry.connectQuery(),
                 s.get(Keys.MAX_PREPARED_STATEMENTS),
-                s.get(Keys.SESSION_STATE_POLICY) == io.tidepool.pooler.config.SessionStatePolicy.REFUSE);
+                s.get(Keys.SESSION_STATE_POLICY) == io.tidepool.pooler.config.SessionStatePolicy.REFUSE,
+                TrackedParameters.of(s.get(Keys.TRACK_EXTRA_PARAMETERS)));
     }
 
     /**

@@ -242,9 +242,13 @@ public final class Tidepool {
 
     /** {@link #reload}, reporting an invalid file by throwing (the admin console's RELOAD shows the reason). */
     private synchronized void reloadOrThrow() {
-        Config fresh = ConfigLoader.load(configPath);
-        fresh.warnings().forEach(warning -> log.warn("config: {}", warning));
-        ConfigDiff diff = ConfigDiff.between(config, fresh);
+        Config loaded = ConfigLoader.load(configPath);
+        loaded.warnings().forEach(warning -> log.warn("config: {}", warning));
+        ConfigDiff diff = ConfigDiff.between(config, loaded);
+        diff.warnings().forEach(warning -> log.warn("config: {}", warning));
+        // Restart-only keys (listen_port, track_extra_parameters...) keep their running values, as in PgBouncer: the
+        // diff's effective snapshot, not the file, is what the pools and new clients get.
+        Config fresh = diff.effective();
         ClientContext freshContext;
         ConfigResolver freshResolver;
         io.tidepool.pooler.server.ServerTls freshServerTls;

@@ -17,6 +17,7 @@ import io.tidepool.pooler.link.SetCapture;
 import io.tidepool.pooler.link.StatementRewriter;
 import io.tidepool.pooler.pool.PoolMode;
 import io.tidepool.pooler.server.ServerConnection;
+import io.tidepool.pooler.server.TrackedParameters;
 import io.tidepool.wire.FramePart;
 import io.tidepool.wire.ProtocolException;
 import io.tidepool.wire.WireUnit;
@@ -43,7 +44,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -60,13 +60,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ClientSession extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     private static final AtomicLong IDS = new AtomicLong();
-    /**
-     * Parameters replayed per client in transaction and statement pooling (issue 3's list, PgBouncer's varcache),
-     * lower case. Other reported parameters are read-only (is_superuser, session_authorization...) or not the
-     * client's to carry, and a set_config of them would fail the client's next link.
-     */
-    private static final Set<String> TRACKED = io.tidepool.pooler.link.SessionStateWatch.REPLAYED;
-
     private final long id = IDS.incrementAndGet();
     private final ClientContext context;
     private final ArrayDeque<WireUnit> held = new ArrayDeque<>();
@@ -608,11 +601,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         Map<String, String> asked = new java.util.HashMap<>();
         wantedParameters.forEach((name, value) -> asked.put(name.toLowerCase(java.util.Locale.ROOT), value));
-        boolean replayed = pool != null && pool.settings().poolMode() != PoolMode.SESSION;
+        // Parameters replayed per client (the built-in five and track_extra_parameters): other reported parameters
+        // are read-only (is_superuser, session_authorization...) or not the client's to carry.
+        TrackedParameters tracked = pool != null && pool.settings().poolMode() != PoolMode.SESSION
+                ? pool.settings().trackedParameters() : null;
         serverParameters.forEach((name, value) -> {
             String key = name.toLowerCase(java.util.Locale.ROOT);
             write(new ParameterStatus(name, asked.getOrDefault(key, value)));
-            if (replayed && TRACKED.contains(key) && !asked.containsKey(key)) {
+            if (tracked != null && tracked.contains(key) && !asked.containsKey(key)) {
                 // What the client was told is what it relies on: a server whose value another client changed must be
                 // set back before this client uses it (else A's SET TimeZone shows in B's session).
                 wantedParameters.put(key, value);
@@ -741,7 +737,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void parameterChanged(String name, String value) {
         String key = name.toLowerCase(java.util.Locale.ROOT);
         if (wantedParameters.containsKey(key) || pool != null && pool.settings().poolMode() != PoolMode.SESSION
-                && TRACKED.contains(key)) {
+                && pool.settings().trackedParameters().contains(key)) {
             wantedParameters.put(key, value);
         }
     }

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Notices, from what the protocol makes observable, a client of transaction or statement pooling using session state
  * that will not follow it to its next server connection: {@code LISTEN}, SQL-level {@code PREPARE}, and a
- * session-level {@code SET} of a parameter the server does not report (a reported one is replayed by the pooler).
+ * session-level {@code SET} of a parameter the server does not report, or reports but the pooler does not track
+ * (a tracked one is replayed by the pooler; see {@code server.TrackedParameters}).
  * Advisory locks, temporary tables and WITH HOLD cursors are not observable in the protocol; the README lists them.
  *
  * <p>Looks only at CommandComplete tags, and only for clients whose statements are tracked. Event-loop confined.
@@ -17,14 +18,6 @@ public final class SessionStateWatch {
 
     /** The SET heuristic's feature name; see {@link #isCertain}. */
     public static final String UNREPORTED_SET = "SET of a parameter the server did not report back";
-
-    /**
-     * Parameters the pooler replays per client in transaction and statement pooling (issue 3's list, PgBouncer's
-     * varcache), lower case. Other reported parameters are read-only (is_superuser, session_authorization...) or
-     * not the client's to carry.
-     */
-    public static final java.util.Set<String> REPLAYED = java.util.Set.of("client_encoding", "datestyle",
-            "intervalstyle", "timezone", "standard_conforming_strings", "application_name");
 
     private boolean reportedSinceLastCommand;
     private boolean unreplayedSinceLastCommand;
@@ -35,10 +28,15 @@ public final class SessionStateWatch {
         return !feature.equals(UNREPORTED_SET);
     }
 
-    /** A ParameterStatus arrived: the SET it belongs to is replayable if the pooler replays that parameter. */
-    public void parameterReported(String name) {
+    /**
+     * A ParameterStatus arrived: the SET it belongs to is replayable if the pooler replays that parameter.
+     *
+     * @param tracked whether the parameter is one the pooler carries per client (the built-in five and
+     *                track_extra_parameters; the caller decides, this package does not read the configuration)
+     */
+    public void parameterReported(boolean tracked) {
         reportedSinceLastCommand = true;
-        if (!REPLAYED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+        if (!tracked) {
             unreplayedSinceLastCommand = true;        // SET ROLE / SESSION AUTHORIZATION report is_superuser...
         }
     }

@@ -486,7 +486,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                     ParameterStatus status = ParameterStatus.decode(frame.body());
                     parameters.reported(status.name(), status.value());
                     c.parameterChanged(status.name(), status.value());
-                    sessionState.parameterReported(status.name());
+                    sessionState.parameterReported(pool.settings().trackedParameters().contains(status.name()));
                     if (status.name().equals("in_hot_standby")) {
                         pool.group().targets().serverReported(target, status.name(), status.value());
                     }
