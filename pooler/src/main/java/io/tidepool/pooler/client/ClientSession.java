@@ -43,9 +43,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Lifecycle in {@link ClientState}; {@link #moveTo} is the only place that changes it. While
  * {@link ClientState#LINKED}, every frame from the client is written to its server as the bytes it arrived in
  * (DESIGN hot-path rules 1–3); bytes that arrive before a server is linked are held (reading pauses) and replayed on
- * link. {@link #disconnect} is the one exit door.
+ * link. {@link #disconnect} is the one exit door. The login phase, from the startup packets to the first ReadyForQuery
+ * or a refusal, is delegated to a {@link ClientLogin} while the state is a login state.
  *
- * <p>Event-loop confined; the linked server connection lives on the same loop.
+ * <p>Owned by the client channel's pipeline (one per accepted connection, added by the listener). Event-loop confined;
+ * the linked server connection lives on the same loop.
  */
 public final class ClientSession extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
