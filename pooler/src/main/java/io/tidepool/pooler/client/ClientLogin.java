@@ -280,7 +280,8 @@ final class ClientLogin {
                     session.write(done.finalMessage());
                 }
                 PasswordExchange exchange = passwordExchange;
-                if (exchange != null && exchange.clientKey() != null && exchange.scramSecret() != null && pool != null) {
+                if (exchange != null && exchange.clientKey() != null && exchange.scramSecret() != null
+                        && pool != null) {
                     pool.group().rememberScramKey(exchange.clientKey(), exchange.scramSecret());
                 }
                 passwordExchange = null;
@@ -365,7 +366,8 @@ final class ClientLogin {
         } else {
             // The first client of a pool: its login waits for a server login, which teaches the pool the welcome.
             session.channel().flush();
-            session.moveTo(ClientState.WAITING_FOR_SERVER, "logged in, waiting for the pool's first server connection");
+            session.moveTo(ClientState.WAITING_FOR_SERVER,
+                    "logged in, waiting for the pool's first server connection");
             p.acquire(session);
         }
     }

@@ -227,25 +227,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onCancelRequest(ChannelHandlerContext ctx, CancelRequest request) {
-        ClientSession target = context.cancels().find(request);
-        if (target != null) {
-            target.channel().eventLoop().execute(target::cancelRunningQuery);
-        }
-        // PostgreSQL closes a cancel connection without a reply, whatever the outcome.
-        moveTo(ClientState.CLOSING, "cancel request handled");
-        ctx.close();
-    }
-
-    /** Runs on this client's loop: forwards a cancel to the server running this client's query, and no other. */
-    void cancelRunningQuery() {
-        ServerConnection s = server;
-        if (state != ClientState.LINKED || s == null || s.outstanding() == 0 || s.backendKey() == null) {
-            return;
-        }
-        CancelForwarder.forward(s);
-    }
-
     // ---- what login establishes (ClientLogin calls these, in this order) -------------------------------------
 
     /** The StartupMessage named the client (null again when max_client_conn refused it: no slot to give back). */
@@ -263,7 +244,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         consoleLogin = true;
     }
 
-    /** Authentication succeeded: the cancel key for the welcome, and statement tracking where the pool mode needs it. */
+    /** Authenticated: the cancel key the welcome announces, and statement tracking where the pool mode needs it. */
     void authenticated() {
         Pool p = pool;
         if (p != null && p.settings().poolMode() != PoolMode.SESSION && p.settings().maxPreparedStatements() > 0) {
@@ -278,6 +259,27 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     void openConsole(AdminGateway admin, String user) {
         console = admin.open(this, user);
+    }
+
+    // ---- cancel ----------------------------------------------------------------------------------------------
+
+    private void onCancelRequest(ChannelHandlerContext ctx, CancelRequest request) {
+        ClientSession target = context.cancels().find(request);
+        if (target != null) {
+            target.channel().eventLoop().execute(target::cancelRunningQuery);
+        }
+        // PostgreSQL closes a cancel connection without a reply, whatever the outcome.
+        moveTo(ClientState.CLOSING, "cancel request handled");
+        ctx.close();
+    }
+
+    /** Runs on this client's loop: forwards a cancel to the server running this client's query, and no other. */
+    void cancelRunningQuery() {
+        ServerConnection s = server;
+        if (state != ClientState.LINKED || s == null || s.outstanding() == 0 || s.backendKey() == null) {
+            return;
+        }
+        CancelForwarder.forward(s);
     }
 
     // ---- linking ---------------------------------------------------------------------------------------------
