@@ -6,12 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import io.tidepool.auth.AuthMethod;
-import io.tidepool.auth.AuthStep;
-import io.tidepool.auth.Credential;
 import io.tidepool.pooler.pool.Pool;
-import io.tidepool.pooler.pool.PoolGroup;
 import io.tidepool.pooler.link.RequestTracker;
 import io.tidepool.pooler.link.SetCapture;
 import io.tidepool.pooler.link.StatementRewriter;
@@ -21,11 +16,8 @@ import io.tidepool.pooler.server.TrackedParameters;
 import io.tidepool.wire.FramePart;
 import io.tidepool.wire.ProtocolException;
 import io.tidepool.wire.WireUnit;
-import io.tidepool.wire.backend.AuthenticationOk;
 import io.tidepool.wire.backend.BackendKeyData;
 import io.tidepool.wire.backend.ErrorResponse;
-import io.tidepool.wire.backend.NegotiateProtocolVersion;
-import io.tidepool.wire.backend.ParameterStatus;
 import io.tidepool.wire.backend.ReadyForQuery;
 import io.tidepool.wire.backend.TransactionStatus;
 import io.tidepool.wire.codec.FrameDecoder;
@@ -39,12 +31,10 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -53,15 +43,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Lifecycle in {@link ClientState}; {@link #moveTo} is the only place that changes it. While
  * {@link ClientState#LINKED}, every frame from the client is written to its server as the bytes it arrived in
  * (DESIGN hot-path rules 1–3); bytes that arrive before a server is linked are held (reading pauses) and replayed on
- * link. {@link #disconnect} is the one exit door.
+ * link. {@link #disconnect} is the one exit door. The login phase, from the startup packets to the first ReadyForQuery
+ * or a refusal, is delegated to a {@link ClientLogin} while the state is a login state.
  *
- * <p>Event-loop confined; the linked server connection lives on the same loop.
+ * <p>Owned by the client channel's pipeline (one per accepted connection, added by the listener). Event-loop confined;
+ * the linked server connection lives on the same loop.
  */
 public final class ClientSession extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     private static final AtomicLong IDS = new AtomicLong();
     private final long id = IDS.incrementAndGet();
     private final ClientContext context;
+    /** The login phase; after ReadyForQuery only {@link #linked} (first link) and {@link #finish} call it. */
+    private final ClientLogin login;
     private final ArrayDeque<WireUnit> held = new ArrayDeque<>();
     private final Map<String, String> wantedParameters = new LinkedHashMap<>();
     private final long connectedNanos = System.nanoTime();
@@ -71,7 +65,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private @Nullable Pool pool;
     private @Nullable ServerConnection server;
     private @Nullable BackendKeyData cancelKey;
-    private @Nullable PasswordExchange passwordExchange;
     private @Nullable StatementRewriter rewriter;
     /** Parse/Close answered locally since the last Sync: a Sync then needs no server either. */
     private boolean answeredLocally;
@@ -80,14 +73,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean requestFailed;
     /** Session state was seen: the server stays linked until the client leaves, then it is reset. */
     private boolean pinned;
-    private @Nullable ScheduledFuture<?> loginTimeout;
     private boolean pendingFlush;
     private boolean loggedIn;
-    /** Counted in the LoginGuard's unauthenticated connections until AuthenticationOk or close. */
-    private boolean guarded;
-    private TlsNegotiation.@Nullable TlsInfo tls;
-    private boolean unknownDatabase;
-    private boolean quietClose;
     private long waitStartNanos;
     private long lastReadNanos = System.nanoTime();
     private String peer = "?";
@@ -97,6 +84,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     public ClientSession(ClientContext context) {
         this.context = context;
+        this.login = new ClientLogin(this, context);
     }
 
     // ---- lifecycle -------------------------------------------------------------------------------------------
@@ -123,17 +111,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         } else {
             peer = "unix";
         }
-        if (!context.guard().tryEnter()) {
-            disconnect(SqlState.TOO_MANY_CONNECTIONS, "too many connections in authentication");
-            return;
-        }
-        guarded = true;
-        long timeout = context.clientLoginTimeout().toMillis();
-        if (timeout > 0) {
-            loginTimeout = ctx.executor().schedule(
-                    () -> disconnect(SqlState.PROTOCOL_VIOLATION, "client_login_timeout (server down or wrong password?)"),
-                    timeout, TimeUnit.MILLISECONDS);
-        }
+        login.start(ctx);
     }
 
     @Override
@@ -141,14 +119,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         try {
             switch (msg) {
                 case WireUnit unit -> onWireUnit(unit);
-                case SSLRequest ssl -> {
-                    if (TlsNegotiation.answerSslRequest(ctx, context.tls())) {
-                        moveTo(ClientState.TLS_HANDSHAKE, "SSLRequest accepted");
-                    }
-                }
-                case GSSENCRequest gss -> writeByte(ctx, 'N');
+                case SSLRequest ssl -> login.onSslRequest(ctx);
+                case GSSENCRequest gss -> login.onGssEncRequest(ctx);
                 case CancelRequest cancel -> onCancelRequest(ctx, cancel);
-                case StartupMessage startupMessage -> onStartup(startupMessage);
+                case StartupMessage startupMessage -> login.onStartup(startupMessage);
                 default -> {
                     ReferenceCountUtil.release(msg);
                     throw new IllegalStateException(this + ": unexpected " + msg.getClass().getSimpleName());
@@ -178,7 +152,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 }
             }
             case WAITING_FOR_SERVER -> hold(unit);
-            case AUTHENTICATING -> onPasswordMessage(unit);
+            case AUTHENTICATING -> login.onPasswordMessage(unit);
             case CLOSING, CLOSED -> ReferenceCountUtil.release(unit.content());
             case STARTUP, TLS_HANDSHAKE -> {
                 ReferenceCountUtil.release(unit.content());
@@ -190,11 +164,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent done && !isClosed()) {
-            if (!done.isSuccess()) {
-                disconnect(SqlState.PROTOCOL_VIOLATION, "TLS handshake failed: " + done.cause().getMessage());
-            } else if (state == ClientState.TLS_HANDSHAKE) {
-                moveTo(ClientState.STARTUP, "TLS handshake done");
-            }
+            login.onTlsHandshake(done);
         }
         ctx.fireUserEventTriggered(event);
     }
@@ -250,298 +220,41 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    // ---- startup ---------------------------------------------------------------------------------------------
+    // ---- what login establishes (ClientLogin calls these, in this order) -------------------------------------
 
-    private void onStartup(StartupMessage message) {
-        if (context.shutdown().inProgress()) {
-            throw new ProtocolException(SqlState.CANNOT_CONNECT_NOW, "pooler is shutting down");
-        }
-        StartupRequest request = context.startup().validate(message);
+    /** The StartupMessage named the client (null again when max_client_conn refused it: no slot to give back). */
+    void identified(@Nullable StartupRequest request) {
         startup = request;
-        tls = TlsNegotiation.inspect(channel());
-        if (tls != null) {
-            TlsNegotiation.requireAlpnIfDirect(tls);
-        } else if (context.tls().required() && channel().remoteAddress() instanceof InetSocketAddress) {
-            throw new ProtocolException(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "SSL required");
-        }
-        AdminGateway admin = context.admin();
-        boolean toConsole = admin != null && admin.isConsole(request.database());
-        if (toConsole) {
-            context.pools().limits().addConsoleClient();    // exempt from max_client_conn, as in PgBouncer (case 67)
-        } else if (!context.pools().limits().tryAddClient()) {
-            startup = null;                                 // not counted: finish() must not release the slot
-            throw new ProtocolException(SqlState.TOO_MANY_CONNECTIONS, "no more connections allowed (max_client_conn)");
-        }
-        if (toConsole) {
-            consoleLogin = true;                            // admin console hook: no pool; see authenticated()
-        } else {
-            if (context.pools().state(request.database()).isDisabled()) {
-                // DISABLE db on the console (PgBouncer objects.c: the same text).
-                throw new ProtocolException("database \"" + request.database() + "\" is disabled");
-            }
-            PoolGroup group = context.pools().groupFor(request.database(), request.user(),
-                    context.readOnlyListener());
-            if (group == null) {
-                // Reported only after authentication (PgBouncer 1.15/1.17, RELIABILITY case 21): before it, an unknown
-                // database must look exactly like a wrong password, or the pooler answers "which databases exist?".
-                unknownDatabase = true;
-            } else {
-                Pool p = group.poolFor(channel().eventLoop());
-                pool = p;
-                p.addClient(this);
-            }
-        }
-        // Keys are kept lower case (GUC names are case-insensitive): the per-link comparison then allocates nothing.
-        request.parameters().forEach((name, value) -> wantedParameters.put(name.toLowerCase(java.util.Locale.ROOT),
-                value));
-        if (context.applicationNameAddHost()) {
-            wantedParameters.merge("application_name", " - " + peer, String::concat);
-        }
-        if (context.logConnections()) {
-            log.info("{} login attempt: db={} user={}", this, request.database(), request.user());
-        }
-        if (request.negotiateVersion()) {
-            // PostgreSQL's answer to a newer minor version or unknown _pq_ options: once, before authentication. The
-            // first word is the whole version code (PostgreSQL 15 sends 00 03 00 00; libpq 18 rejects a value below
-            // 3.0 as "server requested downgrade to pre-3.0 protocol version").
-            write(new NegotiateProtocolVersion(io.tidepool.wire.StartupCode.PROTOCOL_3_0,
-                    request.unsupportedOptions()));
-        }
-        authenticate(request);
     }
 
-    /** Chooses the method (auth_type or the hba line) and starts the exchange, or refuses the client. */
-    private void authenticate(StartupRequest request) {
-        ClientAuthenticator auth = context.authenticator();
-        InetAddress address = channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
-        AuthMethod method = auth.methodFor(request.database(), request.user(), address, tls != null);
-        Credential credential = auth.credentialFor(request.user()).orElse(null);
-        moveTo(ClientState.AUTHENTICATING, "auth method " + method.keyword());
-        AuthQuery query = context.authQuery();
-        if (credential == null && query != null && needsSecret(method)) {
-            // Not in auth_file: ask the server (off the loop); reading pauses until the answer is back here.
-            channel().config().setAutoRead(false);
-            var loop = channel().eventLoop();
-            query.lookup(request.database(), request.user()).whenComplete((found, error) -> loop.execute(() -> {
-                if (isClosed()) {
-                    return;
-                }
-                channel().config().setAutoRead(true);
-                if (error != null) {
-                    log.warn("{} auth_query failed: {}", this, error.toString());
-                    disconnect(SqlState.SQLSERVER_REJECTED_ESTABLISHMENT_OF_SQLCONNECTION,
-                            "authentication query failed");
-                } else {
-                    startMethod(method, request, address, found.orElse(null));
-                }
-            }));
-            return;
-        }
-        startMethod(method, request, address, credential);
+    void joined(Pool p) {
+        pool = p;
+        p.addClient(this);
     }
 
-    private void startMethod(AuthMethod method, StartupRequest request, @Nullable InetAddress address,
-                             @Nullable Credential credential) {
-        ClientAuthenticator auth = context.authenticator();
-        switch (method) {
-            case ANY -> authenticated();
-            case TRUST -> {
-                if (auth.authFileSet() && credential == null) {
-                    refuseLogin(AuthStep.Fail.password(request.user(), "trust: user not in auth_file"));
-                } else {
-                    authenticated();
-                }
-            }
-            case PASSWORD, MD5, SCRAM_SHA_256 -> {
-                PasswordExchange exchange = new PasswordExchange(method, request.user(), credential,
-                        tls == null || tls.serverEndPoint().length == 0 ? null : tls.serverEndPoint());
-                passwordExchange = exchange;
-                runAuthStep(exchange, exchange::start);
-            }
-            case REJECT -> refuseLogin(new AuthStep.Fail(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
-                    "pg_hba.conf rejects connection for host \"" + hostOf(address) + "\", user \"" + request.user()
-                            + "\", database \"" + request.database() + "\", "
-                            + (tls == null ? "no encryption" : "SSL encryption"), "hba reject"));
-            case CERT -> applyAuthStep(TlsNegotiation.certificate(tls, request.user()));
-            case PEER, HBA -> refuseLogin(new AuthStep.Fail(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
-                    "authentication method \"" + method.keyword() + "\" is not available for this connection",
-                    "method unavailable"));
-        }
+    /** Admin console hook: the client logs in to the virtual database and has no pool. */
+    void joinedConsole() {
+        consoleLogin = true;
     }
 
-    private StartupRequest startupOrThrow() {
-        StartupRequest s = startup;
-        if (s == null) {
-            throw new IllegalStateException(this + ": no startup packet");
-        }
-        return s;
-    }
-
-    private static boolean needsSecret(AuthMethod method) {
-        return method == AuthMethod.PASSWORD || method == AuthMethod.MD5 || method == AuthMethod.SCRAM_SHA_256;
-    }
-
-    private static String hostOf(@Nullable InetAddress address) {
-        return address == null ? "[local]" : address.getHostAddress();
-    }
-
-    /**
-     * Runs one step of a password exchange. SCRAM steps may derive keys (PBKDF2), so they run on a virtual thread
-     * and the outcome comes back to this loop (DESIGN hot-path rule 4); reading pauses meanwhile.
-     */
-    private void runAuthStep(PasswordExchange exchange, java.util.function.Supplier<AuthStep> step) {
-        if (exchange.method() != AuthMethod.SCRAM_SHA_256) {
-            AuthStep outcome;
-            try {
-                outcome = step.get();
-            } catch (io.tidepool.auth.AuthenticationException e) {
-                outcome = new AuthStep.Fail(e.sqlState(), e.getMessage(), e.getMessage());
-            }
-            applyAuthStep(outcome);
-            return;
-        }
-        channel().config().setAutoRead(false);
-        var loop = channel().eventLoop();
-        Thread.ofVirtual().start(() -> {
-            AuthStep outcome;
-            try {
-                outcome = step.get();
-            } catch (ProtocolException | io.tidepool.auth.AuthenticationException e) {
-                outcome = new AuthStep.Fail(SqlState.PROTOCOL_VIOLATION, e.getMessage(), e.getMessage());
-            } catch (RuntimeException e) {
-                log.error("{} authentication step failed", ClientSession.this, e);
-                outcome = new AuthStep.Fail(SqlState.INTERNAL_ERROR, "authentication failed", e.toString());
-            }
-            AuthStep result = outcome;
-            loop.execute(() -> {
-                if (!isClosed()) {
-                    channel().config().setAutoRead(true);
-                    applyAuthStep(result);
-                }
-            });
-        });
-    }
-
-    private void applyAuthStep(AuthStep step) {
-        switch (step) {
-            case AuthStep.Send send -> {
-                write(send.message());
-                channel().flush();
-            }
-            case AuthStep.Done done -> {
-                if (done.finalMessage() != null) {
-                    write(done.finalMessage());
-                }
-                PasswordExchange exchange = passwordExchange;
-                if (exchange != null && exchange.clientKey() != null && exchange.scramSecret() != null && pool != null) {
-                    pool.group().rememberScramKey(exchange.clientKey(), exchange.scramSecret());
-                }
-                passwordExchange = null;
-                authenticated();
-            }
-            case AuthStep.Fail fail -> refuseLogin(fail);
-        }
-    }
-
-    private void onPasswordMessage(WireUnit unit) {
-        PasswordExchange exchange = passwordExchange;
-        if (exchange == null || !(unit instanceof io.tidepool.wire.Frame frame) || frame.type() != 'p') {
-            ReferenceCountUtil.release(unit.content());
-            throw new ProtocolException("expected a password response, got message '"
-                    + io.tidepool.wire.Printable.typeChar(unit.type()) + "'");
-        }
-        // The step may run on another thread: the frame is released by whoever runs it.
-        runAuthStep(exchange, () -> {
-            try {
-                return exchange.onMessage(frame);
-            } finally {
-                frame.release();
-            }
-        });
-    }
-
-    /**
-     * Fails the login, after the growing per-address delay of {@link LoginGuard} (reading stops meanwhile, and the
-     * connection still counts as unauthenticated, which is what slows a password-guessing loop down).
-     */
-    private void refuseLogin(AuthStep.Fail fail) {
-        context.pools().metrics().authFailed();
-        LoginGuard guard = context.guard();
-        int suppressed = guard.logPermit();
-        quietClose = suppressed < 0;                        // the close line is rate-limited with the failure line
-        if (suppressed >= 0) {
-            log.info("{} authentication failed: {}{}", this, fail.detail(),
-                    suppressed > 0 ? " (" + suppressed + " similar lines suppressed)" : "");
-        }
-        InetAddress address = channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
-        long delay = guard.failed(address);
-        if (delay <= 0) {
-            disconnect(fail.sqlState(), fail.message());
-            return;
-        }
-        channel().config().setAutoRead(false);
-        if (loginTimeout != null) {
-            loginTimeout.cancel(false);                     // the answer is decided; the delay is bounded
-        }
-        channel().eventLoop().schedule(() -> disconnect(fail.sqlState(), fail.message()), delay,
-                TimeUnit.MILLISECONDS);
-    }
-
-    private void leaveGuard() {
-        if (guarded) {
-            guarded = false;
-            context.guard().leave();
-        }
-    }
-
-    /** The client proved who it is: AuthenticationOk, then the welcome now or after the first server login. */
-    private void authenticated() {
-        if (unknownDatabase) {
-            disconnect(SqlState.INVALID_CATALOG_NAME, "no such database: " + startupOrThrow().database());
-            return;
-        }
-        leaveGuard();
-        if (consoleLogin) {
-            enterConsole();
-            return;
-        }
-        Pool p = pool();
-        var settings = p.settings();
-        if (settings.poolMode() != PoolMode.SESSION && settings.maxPreparedStatements() > 0) {
+    /** Authenticated: the cancel key the welcome announces, and statement tracking where the pool mode needs it. */
+    void authenticated() {
+        Pool p = pool;
+        if (p != null && p.settings().poolMode() != PoolMode.SESSION && p.settings().maxPreparedStatements() > 0) {
             rewriter = new StatementRewriter();
         }
         cancelKey = context.cancels().register(this);
-        write(AuthenticationOk.INSTANCE);
-        Map<String, String> welcome = p.welcome();
-        if (welcome != null) {
-            // PgBouncer's way: the login completes with the pool's cached server parameters, and a server is linked
-            // at the first query. A client that connects and sits idle costs no server connection, and a client
-            // library that connects synchronously (pgbench -C) cannot deadlock against the pool size.
-            moveTo(ClientState.IDLE, "logged in");
-            completeLogin(welcome);
-        } else {
-            // The first client of a pool: its login waits for a server login, which teaches the pool the welcome.
-            channel().flush();
-            moveTo(ClientState.WAITING_FOR_SERVER, "logged in, waiting for the pool's first server connection");
-            p.acquire(this);
-        }
     }
 
-    /** Admin console hook: admin_users and stats_users get the console; anyone else "not allowed" (admin.c). */
-    private void enterConsole() {
-        AdminGateway admin = java.util.Objects.requireNonNull(context.admin(), "admin gateway");
-        StartupRequest request = java.util.Objects.requireNonNull(startup, "startup");
-        if (!admin.mayEnter(request.user())) {
-            refuseLogin(new AuthStep.Fail(SqlState.PROTOCOL_VIOLATION, "not allowed",
-                    "user " + request.user() + " is neither in admin_users nor in stats_users"));
-            return;
-        }
-        cancelKey = context.cancels().register(this);
-        write(AuthenticationOk.INSTANCE);
-        moveTo(ClientState.IDLE, "logged in to the admin console");
-        completeLogin(admin.welcome());
-        console = admin.open(this, request.user());
+    void loggedIn() {
+        loggedIn = true;
     }
+
+    void openConsole(AdminGateway admin, String user) {
+        console = admin.open(this, user);
+    }
+
+    // ---- cancel ----------------------------------------------------------------------------------------------
 
     private void onCancelRequest(ChannelHandlerContext ctx, CancelRequest request) {
         ClientSession target = context.cancels().find(request);
@@ -574,7 +287,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             s.channel().config().setAutoRead(false);
         }
         if (wasLogin) {
-            completeLogin(s.parameters().reported());
+            login.complete(s.parameters().reported());
         }
         while (!held.isEmpty()) {
             forwardToServer(held.pollFirst());
@@ -587,38 +300,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             // The link only taught the pool its welcome: no request is running, so transaction and statement pooling
             // end it now; otherwise a client that logs in and sits idle would pin the server until its first query.
             readyForQuery(TransactionStatus.IDLE, s.outstanding(), s.tracker().isEmpty());
-        }
-    }
-
-    /**
-     * Sends what PostgreSQL sends after AuthenticationOk: every reported parameter (the client's own value where it
-     * asked for one), our BackendKeyData, ReadyForQuery.
-     */
-    private void completeLogin(Map<String, String> serverParameters) {
-        loggedIn = true;
-        if (loginTimeout != null) {
-            loginTimeout.cancel(false);
-        }
-        Map<String, String> asked = new java.util.HashMap<>();
-        wantedParameters.forEach((name, value) -> asked.put(name.toLowerCase(java.util.Locale.ROOT), value));
-        // Parameters replayed per client (the built-in five and track_extra_parameters): other reported parameters
-        // are read-only (is_superuser, session_authorization...) or not the client's to carry.
-        TrackedParameters tracked = pool != null && pool.settings().poolMode() != PoolMode.SESSION
-                ? pool.settings().trackedParameters() : null;
-        serverParameters.forEach((name, value) -> {
-            String key = name.toLowerCase(java.util.Locale.ROOT);
-            write(new ParameterStatus(name, asked.getOrDefault(key, value)));
-            if (tracked != null && tracked.contains(key) && !asked.containsKey(key)) {
-                // What the client was told is what it relies on: a server whose value another client changed must be
-                // set back before this client uses it (else A's SET TimeZone shows in B's session).
-                wantedParameters.put(key, value);
-            }
-        });
-        write(cancelKey());
-        write(ReadyForQuery.IDLE);
-        channel().flush();
-        if (context.logConnections()) {
-            log.info("{} login ok", this);
         }
     }
 
@@ -839,7 +520,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 ch.close();
             }
         }
-        if (!quietClose) {
+        if (!login.quietClose()) {
             log.info("{} closing because: {} (age={}s)", this, reason,
                     (System.nanoTime() - connectedNanos) / 1_000_000_000L);
         }
@@ -855,10 +536,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             moveTo(ClientState.CLOSING, reason);
         }
         moveTo(ClientState.CLOSED, reason);
-        leaveGuard();
-        if (loginTimeout != null) {
-            loginTimeout.cancel(false);
-        }
+        login.close();
         while (!held.isEmpty()) {
             ReferenceCountUtil.release(held.pollFirst().content());
         }
@@ -889,14 +567,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     // ---- helpers & accessors ---------------------------------------------------------------------------------
 
-    private void write(io.tidepool.wire.backend.BackendMessage message) {
+    void write(io.tidepool.wire.backend.BackendMessage message) {
         ByteBuf out = channel().alloc().buffer(64);
         message.encode(out);
         channel().write(out, channel().voidPromise());
-    }
-
-    private static void writeByte(ChannelHandlerContext ctx, char b) {
-        ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(b), ctx.voidPromise());
     }
 
     private Pool pool() {
