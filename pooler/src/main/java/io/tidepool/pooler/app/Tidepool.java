@@ -105,8 +105,13 @@ public final class Tidepool {
 
     public static Tidepool start(Path configPath) throws Exception {
         Config config = ConfigLoader.load(configPath);
-        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-        return new Tidepool(configPath, config, threads);
+        return new Tidepool(configPath, config, eventLoops(config));
+    }
+
+    /** event_loops, or half the processors (at least one) when it is 0. */
+    static int eventLoops(Config config) {
+        int configured = config.settings().get(Keys.EVENT_LOOPS);
+        return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     private ConfigResolver resolver(Config c) {

@@ -42,6 +42,13 @@ public final class Keys {
     public static final Setting<Integer> UNIX_SOCKET_MODE = Setting.octal("unix_socket_mode", 0777, 07777, RESTART);
     public static final Setting<String> UNIX_SOCKET_GROUP = Setting.string("unix_socket_group", "", RESTART);
     public static final Setting<String> USER = Setting.string("user", "", RESTART);
+    /**
+     * Tidepool's own key: the number of event-loop threads that carry clients and server connections; 0 (the default)
+     * means half the available processors, at least one (Odyssey's {@code workers "auto"}). The pooler shares its
+     * machine with the kernel's network stack and often with PostgreSQL: on 2 cores one loop carried more transactions
+     * with less CPU per transaction than two (perf/run-pgbench-side-by-side.sh).
+     */
+    public static final Setting<Integer> EVENT_LOOPS = Setting.integer("event_loops", 0, 0, 1024, RESTART);
     public static final Setting<PoolMode> POOL_MODE = Setting.choice("pool_mode", PoolMode.SESSION,
             Keys::lookupPoolMode, PoolMode::configName, RELOAD);
     public static final Setting<Integer> MAX_CLIENT_CONN =

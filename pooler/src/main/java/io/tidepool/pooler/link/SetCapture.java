@@ -31,10 +31,17 @@ public record SetCapture(String name, @Nullable String value) {
     public static boolean mayBeSet(io.netty.buffer.ByteBuf body) {
         int i = body.readerIndex();
         int end = body.writerIndex();
-        while (i < end && Character.isWhitespace(body.getByte(i))) {
-            i++;
+        byte first = i < end ? body.getByte(i) : 0;
+        while (Character.isWhitespace(first) && ++i < end) {
+            first = body.getByte(i);
         }
-        return startsWithIgnoreCase(body, i, end, "set") || startsWithIgnoreCase(body, i, end, "reset");
+        // One byte decides for almost every query (SELECT, INSERT, BEGIN...): each getByte of a direct buffer is a
+        // bounds- and liveness-checked memory access, measurable at tens of thousands of queries a second.
+        return switch (first | 0x20) {
+            case 's' -> startsWithIgnoreCase(body, i, end, "set");
+            case 'r' -> startsWithIgnoreCase(body, i, end, "reset");
+            default -> false;
+        };
     }
 
     private static boolean startsWithIgnoreCase(io.netty.buffer.ByteBuf body, int at, int end, String word) {

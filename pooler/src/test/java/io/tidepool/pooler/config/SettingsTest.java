@@ -17,8 +17,9 @@ class SettingsTest {
     @Test
     void allIsEveryKeySortedByNameAsShowConfigPrintsThem() {
         var names = Settings.defaults().all().stream().map(Setting::name).toList();
-        // PgBouncer 1.25.2's bouncer_params[], minus the Windows-only service_name
-        assertThat(names).isSortedAccordingTo(Comparator.naturalOrder()).doesNotHaveDuplicates().hasSize(99);
+        // PgBouncer 1.25.2's bouncer_params[], minus the Windows-only service_name, plus Tidepool's own
+        // session_state_policy and event_loops
+        assertThat(names).isSortedAccordingTo(Comparator.naturalOrder()).doesNotHaveDuplicates().hasSize(100);
         assertThat(names).contains("listen_addr", "max_packet_size", "track_extra_parameters", "transaction_timeout");
         names.forEach(n -> assertThat(Keys.byName(n.toUpperCase())).as(n).isPresent());
     }
