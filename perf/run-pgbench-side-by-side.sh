@@ -4,7 +4,9 @@
 #   perf/run-pgbench-side-by-side.sh                    issue 2: session mode, pgbench -S, 10 clients, 15 s, -j 2
 #   perf/run-pgbench-side-by-side.sh --preset quick     both pool modes, -S and tpcb-like, simple/extended, 10 and
 #                                                       200 clients, 5 s per cell (development)
-#   perf/run-pgbench-side-by-side.sh --preset full      also -M prepared, 10/50/200/1000 clients, 15 s per cell (notes)
+#   perf/run-pgbench-side-by-side.sh --preset issue3    transaction mode, -S and tpcb-like, simple/extended,
+#                                                       10/50/200/1000 clients onto 20, 10 s per cell, 30 s warm-up
+#   perf/run-pgbench-side-by-side.sh --preset full      also session mode and -M prepared, 15 s per cell
 #   ... --help                                          every flag (--modes, --clients 10,50, --duration, ...)
 #
 # Environment (flags win): CLIENTS (comma list), DURATION (s), THREADS, PRESET, MODES, PROTOCOLS.

@@ -64,10 +64,14 @@ record Plan(List<String> modes, List<Workload> workloads, List<String> protocols
             case "issue2" -> new Plan(List.of("session"), List.of(Workload.SELECT_ONLY), List.of("simple"),
                     List.of(10), all, 15, 2, 10, 20, 5, 1000);
             case "quick" -> new Plan(List.of("session", "transaction"), List.of(Workload.values()),
-                    List.of("simple", "extended"), List.of(10, 200), all, 5, 2, 10, 20, 3, 1000);
+                    List.of("simple", "extended"), List.of(10, 200), all, 5, 2, 10, 20, 10, 1000);
             case "full" -> new Plan(List.of("session", "transaction"), List.of(Workload.values()), PROTOCOLS,
-                    List.of(10, 50, 200, 1000), all, 15, 2, 10, 20, 10, 1000);
-            default -> throw new IllegalArgumentException("preset: \"" + name + "\" (expected: issue2, quick or full)");
+                    List.of(10, 50, 200, 1000), all, 15, 2, 10, 20, 30, 1000);
+            // Issue 3's table: transaction mode, -S and tpcb-like, simple and extended, 10 to 1,000 clients onto 20.
+            // 30 s of warm-up: the JIT compiles Tidepool's hot path for about 25 s of pgbench on 2 cores.
+            case "issue3" -> new Plan(List.of("transaction"), List.of(Workload.values()), List.of("simple", "extended"),
+                    List.of(10, 50, 200, 1000), all, 10, 2, 10, 20, 30, 1000);
+            default -> throw new IllegalArgumentException("preset: \"" + name + "\" (expected: issue2, issue3, quick or full)");
         };
     }
 

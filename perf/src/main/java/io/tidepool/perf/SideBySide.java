@@ -39,7 +39,7 @@ public final class SideBySide implements Callable<Integer> {
     private static final String DATABASE = "bench";
 
     @Option(names = "--preset", defaultValue = "issue2",
-            description = "issue2 | quick | full (default: ${DEFAULT-VALUE})")
+            description = "issue2 | issue3 | quick | full (default: ${DEFAULT-VALUE})")
     String preset = "issue2";
     @Option(names = "--modes", description = "pool modes, comma-separated: session,transaction,statement")
     @Nullable String modes;
