@@ -43,7 +43,7 @@ public final class Pool {
     private final Runnable donateLaterTask = this::donateLater;
     private final Runnable donateIdleTask = this::donateIdle;
     /** How long a server must have been idle before it is closed for another loop's waiting clients. */
-    static final long DONATE_AFTER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    static final long DONATE_AFTER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private boolean donationScheduled;
     private int opening;
     private long lastLoginFailureNanos;
@@ -184,7 +184,8 @@ public final class Pool {
      * has been idle for less than {@link #DONATE_AFTER_IDLE_NANOS}; then try again once it would have been.
      *
      * <p>Why the delay: under steady load both loops have waiters most of the time, and a server that is idle for
-     * the microseconds between two of this loop's transactions is not a spare one. Closing it would make the other
+     * the microseconds between two of this loop's transactions, or for the few milliseconds a busy machine leaves the
+     * clients unscheduled, is not a spare one. Closing it would make the other
      * loop open a new one (a backend fork and login) and this loop open another a moment later: measured before
      * the delay, pgbench -c 50 onto a pool of 20 churned 4 server connections a second and halved the throughput.
      */

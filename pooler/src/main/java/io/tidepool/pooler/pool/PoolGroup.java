@@ -216,35 +216,35 @@ public final class PoolGroup {
     }
 
     /**
-     * Whether {@code self} should give a freed server up rather than use it for its own waiting clients: it holds more
-     * than its share of pool_size while another loop's clients wait with fewer than theirs. A loop's share is
-     * pool_size in proportion to its connected clients, rounded up, so that loops with as many clients as each other
-     * keep as many servers as each other and never trade them back and forth (a trade costs a backend fork and login).
+     * Whether {@code self} should give a freed server up rather than use it for its own waiting clients: another
+     * loop's clients wait, and {@code self} holds more than one server more, relative to its share, than that loop.
+     * A loop's share is pool_size in proportion to its connected clients (exact, not rounded). The margin of one keeps
+     * loops with as many clients as each other from trading a server back and forth: every trade costs a backend
+     * fork and login.
      */
     boolean holdsMoreThanItsShare(Pool self) {
         int size = settings.effectivePoolSize();
         if (size == Integer.MAX_VALUE || pools.size() < 2) {
             return false;
         }
-        int totalClients = 0;
-        boolean starving = false;
+        long totalClients = 0;
         for (Pool pool : pools.values()) {
             totalClients += pool.clientCount();
         }
-        if (totalClients == 0 || self.serverCount() <= share(size, self.clientCount(), totalClients)) {
+        if (totalClients == 0) {
             return false;
         }
+        // surplus x totalClients = servers x totalClients - size x clients (integers: no rounding either way)
+        long selfSurplus = self.serverCount() * totalClients - (long) size * self.clientCount();
         for (Pool pool : pools.values()) {
-            if (pool != self && pool.waitingCount() > 0
-                    && pool.serverCount() < share(size, pool.clientCount(), totalClients)) {
-                starving = true;
+            if (pool != self && pool.waitingCount() > 0) {
+                long surplus = pool.serverCount() * totalClients - (long) size * pool.clientCount();
+                if (selfSurplus - surplus > totalClients) {
+                    return true;
+                }
             }
         }
-        return starving;
-    }
-
-    private static int share(int poolSize, int clients, int totalClients) {
-        return (int) Math.ceilDiv((long) poolSize * clients, totalClients);
+        return false;
     }
 
     /** Whether a loop other than {@code self}'s has clients waiting for this key. */
