@@ -93,10 +93,6 @@ class PipelineIT {
 
     /** The statement Parsed after the error was skipped by PostgreSQL: it must not exist for the client. */
     @Test
-    @org.junit.jupiter.api.Disabled("Known limitation, open in issue 3's note: when several Sync batches are pipelined in one "
-            + "write and an earlier one fails, a statement the pooler prepared in it is assumed to exist by the later "
-            + "batches already forwarded (the server skipped it), so they get 26000. Needs a pipeline barrier in "
-            + "StatementRewriter for statements whose Parse is still in flight.")
     void case74StatementParsedAfterAnErrorDoesNotExist() {
         List<Message> replies = differential(2, parse("", "SELECT 1/0"), bind("", ""), execute("", 0),
                 parse("skipped", "SELECT 3"), sync(), bind("", "skipped"), execute("", 0), sync());
