@@ -147,7 +147,8 @@ class StatementCacheIT {
                 .start(); RawClient a = login(small, "app")) {
             List<Message> pooled = Ext.untilReadies(a.send(concat(script)), 4);
             System.out.println("skipped re-prepare: PostgreSQL " + summary(direct) + ", Tidepool " + summary(pooled));
-            assertThat(summary(pooled)).isEqualTo(summary(direct)).isEqualTo("11Z12E(22012)Z2DCZ2DCZ");
+            // 1/0 fails at Bind (constant folding), so batch 2 has no BindComplete.
+            assertThat(summary(pooled)).isEqualTo(summary(direct)).isEqualTo("11Z1E(22012)Z2DCZ2DCZ");
         }
     }
 
