@@ -182,7 +182,8 @@ public final class StatementRewriter {
             server.tracker().addEviction(evicted);
             server.sendBuilt(close);
         }
-        ByteBuf out = alloc.buffer(16 + def.serverName().length() + def.query().length() * 3 + def.parameterTypes().length);
+        ByteBuf out = alloc.buffer(16 + def.serverName().length() + def.query().length() * 3
+                + def.parameterTypes().length);
         int at = LengthPrefix.begin(out, (byte) 'P');
         CStrings.write(out, def.serverName());
         CStrings.write(out, def.query());

@@ -99,6 +99,41 @@ class PipelineIT {
         assertThat(summary(replies)).isEqualTo("1E(22012)ZE(26000)Z");   // 1/0 fails at Bind
     }
 
+    /** A Close the server skipped after an error closed nothing: the next batch still finds the statement. */
+    @Test
+    void case74StatementClosedAfterAnErrorStillExists() {
+        List<Message> replies = differential(3, parse("kept", "SELECT 4"), sync(), parse("", "SELECT 1/0"),
+                bind("", ""), execute("", 0), Ext.closeStatement("kept"), sync(), bind("", "kept"), execute("", 0),
+                sync());
+        assertThat(summary(replies)).isEqualTo("1Z1E(22012)Z2DCZ");
+    }
+
+    /**
+     * The error comes back before the client's Sync is sent: PostgreSQL ignores the Parse and Close that follow (no
+     * ParseComplete, no CloseComplete, no statement), so the pooler must neither answer them nor remember the name.
+     */
+    @Test
+    void case74ParseAndCloseAfterAnErrorBeforeTheDelayedSyncAreIgnored() {
+        List<Message> direct;
+        try (RawClient pg = login(postgres.host(), postgres.port(), "it_tx_pipe")) {
+            direct = delayedSyncScript(pg);
+        }
+        try (RawClient a = login(pooler, "it_tx_pipe")) {
+            List<Message> pooled = delayedSyncScript(a);
+            assertThat(hex(pooled)).as("replies through Tidepool (%s) vs PostgreSQL (%s)", summary(pooled),
+                    summary(direct)).isEqualTo(hex(direct));
+            assertThat(summary(pooled)).isEqualTo("1E(22012)ZE(26000)Z");
+        }
+    }
+
+    private static List<Message> delayedSyncScript(RawClient c) {
+        c.send(concat(parse("", "SELECT 1/0"), bind("", ""), execute("", 0), flush()));
+        List<Message> all = new java.util.ArrayList<>(Ext.take(c, 2));      // the error, before any Sync is sent
+        all.addAll(c.send(concat(parse("late", "SELECT 5"), Ext.closeStatement("late"), sync())).untilReady(Ext.WAIT));
+        all.addAll(c.send(concat(bind("", "late"), execute("", 0), sync())).untilReady(Ext.WAIT));
+        return all;
+    }
+
     @Test
     void case74DelayedSyncAndFlushWithoutSync() {
         try (TxClients.Pair pair = TxClients.pair(pooler, "it_tx_pipe")) {
