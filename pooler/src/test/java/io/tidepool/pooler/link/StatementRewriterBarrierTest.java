@@ -124,6 +124,19 @@ class StatementRewriterBarrierTest {
     }
 
     @Test
+    void duplicateNameSkippedAfterAnErrorGetsNoError() {
+        send(parse("s1", "SELECT 1"), sync());
+        reply("1", "Z");
+        send(parse("", "SELECT 1/0"), bind(""), execute(), parse("s1", "SELECT 2"), sync());
+        reply("1", "E", "Z");
+        assertThat(clientReplies()).as("PostgreSQL skips the Parse: no 42P05").isEmpty();
+        send(parse("s1", "SELECT 2"), sync());
+        assertThat(clientReplies()).as("a real duplicate").containsExactly("E");
+        reply("Z");
+        assertThat(server.tracker().isEmpty()).isTrue();
+    }
+
+    @Test
     void noBarrierWhenNothingIsAssumed() {
         send(parse("s1", "SELECT 1"), sync());
         reply("1", "Z");
