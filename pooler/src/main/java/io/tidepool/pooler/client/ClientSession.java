@@ -145,7 +145,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         switch (state) {
-            case LINKED -> forwardToServer(unit);
+            case LINKED -> {
+                if (held.isEmpty() && !behindBarrier(server())) {
+                    forwardToServer(unit);
+                } else {
+                    holdBehindBarrier(unit);
+                }
+            }
             case IDLE -> {
                 if (!answerLocally(unit)) {
                     hold(unit);
@@ -289,12 +295,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (wasLogin) {
             login.complete(s.parameters().reported());
         }
-        while (!held.isEmpty()) {
-            forwardToServer(held.pollFirst());
-        }
-        if (!channel().config().isAutoRead()) {
-            channel().config().setAutoRead(true);
-        }
+        forwardHeld(s);
         s.flush();
         if (loginOnly) {
             // The link only taught the pool its welcome: no request is running, so transaction and statement pooling
@@ -343,6 +344,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             // PgBouncer's rule: statement pooling cannot keep a server across statements, so no transaction blocks.
             disconnect(SqlState.FEATURE_NOT_SUPPORTED, "transaction blocks not allowed in statement pooling mode");
             return;
+        }
+        if (!held.isEmpty()) {
+            forwardHeld(s);                                 // batches held behind the pipeline barrier
+            if (state != ClientState.LINKED) {
+                return;
+            }
+            s.flush();
+            outstanding = s.outstanding();
+            nothingPending = s.tracker().isEmpty();
         }
         if (mode.endsLink(status, outstanding) && nothingPending && held.isEmpty() && !pinned) {
             server = null;
@@ -400,10 +410,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return rewriter != null;
     }
 
-    /** The server skipped the Parse of this client statement after an error: it does not exist. */
-    public void forgetStatement(String name) {
+    /** The server skipped, after an error, the Parse or Close of this client statement: it is as it was before. */
+    public void setBackStatement(String name, io.tidepool.pooler.link.@Nullable StatementDef previous) {
         if (rewriter != null) {
-            rewriter.forget(name);
+            rewriter.setBack(name, previous);
         }
     }
 
@@ -496,6 +506,32 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             // Bounded: stop reading until a server is linked; what is held is at most one read's worth. Only when
             // the client really waits: toggling autoRead costs an epoll_ctl each way.
             channel().config().setAutoRead(false);
+        }
+    }
+
+    /**
+     * The pipeline barrier (see {@link StatementRewriter#mustWait}): a later batch waits while an earlier one's
+     * effect on the statement caches is unknown.
+     */
+    private boolean behindBarrier(ServerConnection s) {
+        return rewriter != null && StatementRewriter.mustWait(s);
+    }
+
+    /** Linked, but behind the barrier: kept in order; reading pauses, so at most one read's worth is held. */
+    private void holdBehindBarrier(WireUnit unit) {
+        held.addLast(unit);
+        if (channel().config().isAutoRead()) {
+            channel().config().setAutoRead(false);
+        }
+    }
+
+    /** Forwards what is held, in order, up to the barrier; reading resumes once nothing is held. */
+    private void forwardHeld(ServerConnection s) {
+        while (!held.isEmpty() && state == ClientState.LINKED && !behindBarrier(s)) {
+            forwardToServer(held.pollFirst());
+        }
+        if (held.isEmpty() && state == ClientState.LINKED && !channel().config().isAutoRead()) {
+            channel().config().setAutoRead(true);
         }
     }
 

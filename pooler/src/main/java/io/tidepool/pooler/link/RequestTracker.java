@@ -3,8 +3,11 @@ package io.tidepool.pooler.link;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.function.BiConsumer;
 
 /**
  * The responses one server connection still owes, in request order (PgBouncer's {@code outstanding_requests}).
@@ -15,13 +18,41 @@ import java.util.ArrayDeque;
  * <p>Rules (protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY): each Parse, Bind, Close ends with one completion message;
  * Describe with RowDescription or NoData; Execute with CommandComplete, PortalSuspended or EmptyQueryResponse; Sync,
  * Query and FunctionCall with ReadyForQuery. After an ErrorResponse in an extended batch the server skips to the next
- * Sync, so every request before that Sync is answered by nothing. Event-loop confined.
+ * Sync, so every request before that Sync is answered by nothing.
+ *
+ * <p>The pooler changes its statement caches when it sends a request, assuming the server will run it (the
+ * {@linkplain Kind#assumed() assumed} kinds). A skipped request is rolled back, newest first: a skipped Parse prepared
+ * nothing, a skipped Close closed nothing. Those assumptions hold for later requests of the same Sync batch (they are
+ * skipped too if an earlier one fails), but not for a later batch: the server runs it whatever happened before. So
+ * while a batch with assumptions is closed (its Sync sent) and not yet answered, {@link #awaitingOutcome()} is true
+ * and the client's later batches are held back (the pipeline barrier). Event-loop confined.
  */
 public final class RequestTracker {
     /** What a pending request is and who answers it. */
     public enum Kind {
-        PARSE, PARSE_FAKE, PARSE_SILENT, ERROR_FAKE, BIND, DESCRIBE_STATEMENT, DESCRIBE_PORTAL, EXECUTE, CLOSE, CLOSE_FAKE,
-        CLOSE_SILENT, SYNC, QUERY, FUNCTION_CALL
+        /** A client's named Parse, sent under the server-side name. */
+        PARSE,
+        PARSE_UNNAMED,
+        /** A client's named Parse answered by the pooler (the server has the statement). */
+        PARSE_FAKE,
+        /** A Parse the pooler sent on its own, for a Bind or Describe on a server lacking the statement. */
+        PARSE_SILENT,
+        ERROR_FAKE, BIND, DESCRIBE_STATEMENT, DESCRIBE_PORTAL, EXECUTE, CLOSE,
+        /** A Close the pooler answers that changed nothing (a portal-less unknown statement name). */
+        CLOSE_FAKE,
+        /** A Close of a client statement, answered by the pooler; the client's name was forgotten. */
+        CLOSE_CLIENT,
+        /** A Close the pooler sent to make room in the server's cache. */
+        CLOSE_SILENT,
+        SYNC, QUERY, FUNCTION_CALL;
+
+        /** Whether the pooler changed a statement cache on the assumption that the server runs this request. */
+        boolean assumed() {
+            return switch (this) {
+                case PARSE, PARSE_FAKE, PARSE_SILENT, CLOSE_CLIENT, CLOSE_SILENT -> true;
+                default -> false;
+            };
+        }
     }
 
     /** ParseComplete and CloseComplete as the pooler sends them when it answers for the server (never released). */
@@ -31,56 +62,100 @@ public final class RequestTracker {
             Unpooled.directBuffer(5).writeByte('3').writeInt(4)).asReadOnly();
 
     private final ArrayDeque<Kind> pending = new ArrayDeque<>();
-    /** Server-side names of the PARSE and PARSE_SILENT entries, in order: forgotten if their Parse fails. */
-    private final ArrayDeque<String> parses = new ArrayDeque<>();
-    private final ArrayDeque<ByteBuf> errors = new ArrayDeque<>();
-    /** Client-side names of the PARSE and PARSE_FAKE entries, in order: forgotten if the server skips them. */
+    /** Server-side names of the PARSE, PARSE_SILENT and CLOSE_SILENT entries, in order. */
+    private final ArrayDeque<String> serverNames = new ArrayDeque<>();
+    /** Client-side names of the PARSE, PARSE_FAKE and CLOSE_CLIENT entries, in order. */
     private final ArrayDeque<String> clientNames = new ArrayDeque<>();
-    /** Client statements whose Parse the server skipped after an error, for the client to forget. */
-    private final java.util.ArrayList<String> skipped = new java.util.ArrayList<>();
-    /** Server-side names of the CLOSE_SILENT entries, in order. */
-    private final ArrayDeque<String> closes = new ArrayDeque<>();
+    /** What each CLOSE_CLIENT entry made the client forget, in order. */
+    private final ArrayDeque<StatementDef> closedDefs = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuf> errors = new ArrayDeque<>();
+    /** Scratch for a rollback of the server cache, newest first (reused: errors allocate nothing after warm-up). */
+    private final ArrayDeque<Kind> undoKinds = new ArrayDeque<>();
+    private final ArrayDeque<String> undoServerNames = new ArrayDeque<>();
+    /** Client statements to set back, oldest first (applied newest first): name and its previous definition. */
+    private final ArrayList<String> undoClientNames = new ArrayList<>();
+    private final ArrayList<@Nullable StatementDef> undoClientDefs = new ArrayList<>();
+    /** Assumed entries of the batch still open (no Sync sent after them) and of closed batches. */
+    private int openAssumed;
+    private int closedAssumed;
+    /** An error with no Sync pending: the server ignores everything until the client's next Sync. */
+    private boolean serverSkipping;
 
     public void add(Kind kind) {
         pending.addLast(kind);
+        if (kind.assumed()) {
+            openAssumed++;
+        } else if (kind == Kind.SYNC) {
+            closedAssumed += openAssumed;
+            openAssumed = 0;
+            serverSkipping = false;
+        }
     }
 
     /** An ErrorResponse the pooler owes the client at this point of the stream (a duplicate statement name). */
     public void addFakeError(ByteBuf error) {
-        pending.addLast(Kind.ERROR_FAKE);
+        add(Kind.ERROR_FAKE);
         errors.addLast(error);
     }
 
     /** A Close the pooler sent to make room; its name comes back into the cache if the server skips it. */
     public void addEviction(String serverName) {
-        pending.addLast(Kind.CLOSE_SILENT);
-        closes.addLast(serverName);
+        add(Kind.CLOSE_SILENT);
+        serverNames.addLast(serverName);
     }
 
-    /** A Parse the pooler sent on its own (PARSE_SILENT) or an unnamed one. */
-    public void addParse(Kind kind, String serverName) {
-        pending.addLast(kind);
-        parses.addLast(serverName);
-        if (kind == Kind.PARSE) {
-            clientNames.addLast("");
-        }
+    /** A Parse the pooler sent on its own (PARSE_SILENT); the name leaves the cache if the server skips it. */
+    public void addSilentParse(String serverName) {
+        add(Kind.PARSE_SILENT);
+        serverNames.addLast(serverName);
     }
 
     /** A client's named Parse: sent (PARSE) or answered by the pooler (PARSE_FAKE). */
     public void addClientParse(Kind kind, String serverName, String clientName) {
-        pending.addLast(kind);
+        if (kind != Kind.PARSE && kind != Kind.PARSE_FAKE) {
+            throw new IllegalArgumentException("not a client Parse: " + kind);
+        }
+        add(kind);
         if (kind == Kind.PARSE) {
-            parses.addLast(serverName);
+            serverNames.addLast(serverName);
         }
         clientNames.addLast(clientName);
     }
 
-    /** Hands over (and clears) the client statements whose Parse was skipped: PostgreSQL never created them. */
-    public void drainSkipped(java.util.function.Consumer<String> forget) {
-        if (!skipped.isEmpty()) {
-            skipped.forEach(forget);
-            skipped.clear();
+    /** A client's Close of its statement {@code name}, which was {@code def}: restored if the server skips it. */
+    public void addClientClose(String name, StatementDef def) {
+        add(Kind.CLOSE_CLIENT);
+        clientNames.addLast(name);
+        closedDefs.addLast(def);
+    }
+
+    /**
+     * True while a closed batch holds requests whose outcome the caches assume: a later batch must not be rewritten
+     * until they are answered (or skipped), because the server runs it either way.
+     */
+    public boolean awaitingOutcome() {
+        return closedAssumed > 0;
+    }
+
+    /** True after an error with no Sync sent yet: the server will ignore every message up to the client's Sync. */
+    public boolean serverSkipping() {
+        return serverSkipping;
+    }
+
+    public boolean hasUndo() {
+        return !undoClientNames.isEmpty();
+    }
+
+    /**
+     * Hands over (and clears), newest first, the client statements to set back because the server skipped the
+     * request that changed them: name and previous definition (null: the name did not exist).
+     */
+    public void drainUndo(BiConsumer<String, @Nullable StatementDef> setBack) {
+        for (int i = undoClientNames.size() - 1; i >= 0; i--) {
+            setBack.accept(undoClientNames.get(i), undoClientDefs.get(i));
         }
+        undoClientNames.clear();
+        undoClientDefs.clear();
     }
 
     public boolean isEmpty() {
@@ -103,9 +178,11 @@ public final class RequestTracker {
         }
         switch (type) {
             case '1' -> {
-                if (head == Kind.PARSE || head == Kind.PARSE_SILENT) {
-                    pending.pollFirst();
-                    statements.confirmed(parses.pollFirst());
+                if (head == Kind.PARSE || head == Kind.PARSE_SILENT || head == Kind.PARSE_UNNAMED) {
+                    poll();
+                    if (head != Kind.PARSE_UNNAMED) {
+                        statements.confirmed(serverNames.pollFirst());
+                    }
                     if (head == Kind.PARSE) {
                         clientNames.pollFirst();
                     }
@@ -115,39 +192,31 @@ public final class RequestTracker {
             case '2' -> popIf(head, Kind.BIND);
             case 'T', 'n' -> {
                 if (head == Kind.DESCRIBE_STATEMENT || head == Kind.DESCRIBE_PORTAL) {
-                    pending.pollFirst();
+                    poll();
                 }
             }
             case 'C', 's', 'I' -> popIf(head, Kind.EXECUTE);
             case '3' -> {
                 if (head == Kind.CLOSE || head == Kind.CLOSE_SILENT) {
-                    pending.pollFirst();
+                    poll();
                     if (head == Kind.CLOSE_SILENT) {
-                        closes.pollFirst();
+                        serverNames.pollFirst();
                         return true;
                     }
                 }
             }
             case 'E' -> {
                 if (head != Kind.QUERY && head != Kind.FUNCTION_CALL) {
-                    skipToSync(statements);
+                    // protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY: the server discards messages until a Sync; with
+                    // none sent yet, it will also discard what the client sends before its Sync.
+                    rollBack(statements, false);
+                    serverSkipping = pending.isEmpty();
                 }
             }
             case 'Z' -> {
-                while (!pending.isEmpty()) {
-                    Kind kind = pending.pollFirst();
-                    if (kind == Kind.PARSE || kind == Kind.PARSE_SILENT) {
-                        parses.pollFirst();
-                    }
-                    if (kind == Kind.PARSE || kind == Kind.PARSE_FAKE) {
-                        clientNames.pollFirst();
-                    } else if (kind == Kind.CLOSE_SILENT) {
-                        closes.pollFirst();
-                    }
-                    if (kind == Kind.SYNC || kind == Kind.QUERY || kind == Kind.FUNCTION_CALL) {
-                        break;
-                    }
-                }
+                // Whatever is still pending before this request's end was never answered: the server skipped it.
+                rollBack(statements, true);
+                poll();
             }
             default -> {
             }
@@ -156,29 +225,69 @@ public final class RequestTracker {
     }
 
     /**
-     * An error in an extended batch: the server skips every request up to the next Sync, so the pooler's cache
-     * must undo what it assumed of them: a skipped Parse prepared nothing, a skipped Close closed nothing.
+     * Rolls back, newest first, what the pooler assumed of the requests the server skipped: those at the head of the
+     * queue up to the end of their batch (a Close evicting X then a Parse of X, both skipped, leave X as it was).
+     *
+     * @param untilQuery also stop at a Query or FunctionCall (a ReadyForQuery ends those); after an error in an
+     *                   extended batch the server skips them too, up to the Sync
      */
-    private void skipToSync(ServerStatements statements) {
-        while (!pending.isEmpty() && pending.peekFirst() != Kind.SYNC) {
-            Kind kind = pending.pollFirst();
-            if (kind == Kind.PARSE || kind == Kind.PARSE_SILENT) {
-                statements.remove(parses.pollFirst());      // not prepared after all
+    private void rollBack(ServerStatements statements, boolean untilQuery) {
+        while (true) {
+            Kind kind = pending.peekFirst();
+            if (kind == null || kind == Kind.SYNC
+                    || untilQuery && (kind == Kind.QUERY || kind == Kind.FUNCTION_CALL)) {
+                break;
             }
-            if (kind == Kind.PARSE || kind == Kind.PARSE_FAKE) {
-                String clientName = clientNames.pollFirst();
-                if (clientName != null && !clientName.isEmpty()) {
-                    skipped.add(clientName);                // nor did the client's statement come to exist
+            poll();
+            switch (kind) {
+                case PARSE, PARSE_SILENT, CLOSE_SILENT -> {
+                    undoKinds.push(kind);
+                    undoServerNames.push(serverNames.pollFirst());
                 }
-            } else if (kind == Kind.CLOSE_SILENT) {
-                statements.restore(closes.pollFirst());     // still prepared on the server
+                default -> {
+                }
+            }
+            switch (kind) {
+                case PARSE, PARSE_FAKE -> {
+                    undoClientNames.add(clientNames.pollFirst());   // the client's statement never came to exist
+                    undoClientDefs.add(null);
+                }
+                case CLOSE_CLIENT -> {
+                    undoClientNames.add(clientNames.pollFirst());   // nor was it closed
+                    undoClientDefs.add(closedDefs.pollFirst());
+                }
+                case ERROR_FAKE -> errors.pollFirst().release();     // PostgreSQL would not have got that far
+                default -> {
+                }
+            }
+        }
+        while (!undoKinds.isEmpty()) {
+            Kind kind = undoKinds.pop();
+            String serverName = undoServerNames.pop();
+            if (kind == Kind.CLOSE_SILENT) {
+                statements.restore(serverName);             // still prepared on the server
+            } else {
+                statements.remove(serverName);              // not prepared after all
             }
         }
     }
 
+    private Kind poll() {
+        Kind kind = pending.pollFirst();
+        if (kind != null && kind.assumed()) {
+            // FIFO: every assumed entry of a closed batch comes before those of the open one.
+            if (closedAssumed > 0) {
+                closedAssumed--;
+            } else {
+                openAssumed--;
+            }
+        }
+        return kind;
+    }
+
     private void popIf(Kind head, Kind expected) {
         if (head == expected) {
-            pending.pollFirst();
+            poll();
         }
     }
 
@@ -192,12 +301,16 @@ public final class RequestTracker {
                 clientNames.pollFirst();
             } else if (head == Kind.CLOSE_FAKE) {
                 client.write(CLOSE_COMPLETE.duplicate(), client.voidPromise());
+            } else if (head == Kind.CLOSE_CLIENT) {
+                client.write(CLOSE_COMPLETE.duplicate(), client.voidPromise());
+                clientNames.pollFirst();
+                closedDefs.pollFirst();
             } else if (head == Kind.ERROR_FAKE) {
                 client.write(errors.pollFirst(), client.voidPromise());
             } else {
                 return wrote;
             }
-            pending.pollFirst();
+            poll();
             wrote = true;
         }
     }
@@ -206,9 +319,13 @@ public final class RequestTracker {
         errors.forEach(ByteBuf::release);
         errors.clear();
         pending.clear();
-        parses.clear();
-        closes.clear();
+        serverNames.clear();
         clientNames.clear();
-        skipped.clear();
+        closedDefs.clear();
+        undoClientNames.clear();
+        undoClientDefs.clear();
+        openAssumed = 0;
+        closedAssumed = 0;
+        serverSkipping = false;
     }
 }

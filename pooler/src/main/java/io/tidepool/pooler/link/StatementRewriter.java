@@ -28,6 +28,12 @@ import java.util.Map;
  * stays for other clients and is evicted by the LRU). Unnamed statements and portals pass through untouched: they
  * never outlive the batch that uses them, and a link never ends inside a batch.
  *
+ * <p>Every decision here assumes that the requests sent before, in the same Sync batch, succeed; if one fails, the
+ * server skips the rest of the batch and {@link RequestTracker} rolls the assumptions back. A later batch is only
+ * rewritten once no earlier closed batch has assumptions outstanding: the caller holds it back while
+ * {@link #mustWait(LinkedServer)} is true (the pipeline barrier), so a client that pipelines several batches in one
+ * write gets what PostgreSQL would answer even when an early one fails.
+ *
  * <p>Only the names are decoded; Bind parameters are forwarded as retained slices. Event-loop confined.
  */
 public final class StatementRewriter {
@@ -57,12 +63,27 @@ public final class StatementRewriter {
         }
     };
     private boolean warnedEviction;
-    /** After a duplicate name: the client's messages are dropped until its Sync. */
+    /** After a duplicate name, or while the server skips after an error: client messages are dropped until Sync. */
     private boolean skippingToSync;
+
+    /**
+     * The pipeline barrier: true while a batch already sent (Sync included) changed a statement cache on an
+     * assumption the server has not answered yet. The next message belongs to a later batch, which the server runs
+     * whatever happens to the earlier one, so it must be held back until the outcome is known (at the latest at
+     * that batch's ReadyForQuery). One int comparison on the hot path.
+     */
+    public static boolean mustWait(LinkedServer server) {
+        return server.tracker().awaitingOutcome();
+    }
 
     /** Forwards one client message to {@code server}; takes ownership of {@code unit}. */
     public void forward(WireUnit unit, LinkedServer server, Channel client) {
         RequestTracker tracker = server.tracker();
+        if (tracker.serverSkipping() && !skippingToSync && (unit instanceof Frame || ((FramePart) unit).first())) {
+            // An error came back before the client's Sync: PostgreSQL ignores all up to that Sync, so do we, rather
+            // than answer a Parse or Close of it ourselves or count a skipped Parse as prepared.
+            skippingToSync = true;
+        }
         if (skippingToSync) {
             // PostgreSQL's rule after an error in an extended batch: everything up to Sync is ignored.
             if (unit.type() != 'S' || unit instanceof FramePart) {
@@ -114,7 +135,7 @@ public final class StatementRewriter {
             ByteBuf body = frame.body();
             String name = CStrings.read(body, MAX_NAME, "Parse statement name");
             if (name.isEmpty()) {
-                server.tracker().addParse(Kind.PARSE, "");
+                server.tracker().add(Kind.PARSE_UNNAMED);
                 sent = true;                                // ownership passes to the server channel
                 server.send(frame);
                 return;
@@ -143,8 +164,9 @@ public final class StatementRewriter {
         }
     }
 
-    /** Sends a Parse of {@code def} under its server-side name, closing the least recently used one if full. */
     /**
+     * Sends a Parse of {@code def} under its server-side name, closing the least recently used one if full.
+     *
      * @param clientName the client's name when the client asked for this Parse (PARSE), null when the pooler
      *                   prepares on its own behalf (PARSE_SILENT)
      */
@@ -160,14 +182,15 @@ public final class StatementRewriter {
             server.tracker().addEviction(evicted);
             server.sendBuilt(close);
         }
-        ByteBuf out = alloc.buffer(16 + def.serverName().length() + def.query().length() * 3 + def.parameterTypes().length);
+        ByteBuf out = alloc.buffer(16 + def.serverName().length() + def.query().length() * 3
+                + def.parameterTypes().length);
         int at = LengthPrefix.begin(out, (byte) 'P');
         CStrings.write(out, def.serverName());
         CStrings.write(out, def.query());
         out.writeBytes(def.parameterTypes());
         LengthPrefix.end(out, at);
         if (clientName == null) {
-            server.tracker().addParse(Kind.PARSE_SILENT, def.serverName());
+            server.tracker().addSilentParse(def.serverName());
         } else {
             server.tracker().addClientParse(Kind.PARSE, def.serverName(), clientName);
         }
@@ -246,10 +269,14 @@ public final class StatementRewriter {
         String name = CStrings.read(body, MAX_NAME, "Close name");
         if (kind == 'S' && !name.isEmpty()) {
             // Closing a statement only forgets the client's name; PostgreSQL answers CloseComplete even for names
-            // that do not exist, and so do we.
-            statements.remove(name);
+            // that do not exist, and so do we. The name comes back if the server skips this Close after an error.
+            StatementDef closed = statements.remove(name);
             frame.release();
-            server.tracker().add(Kind.CLOSE_FAKE);
+            if (closed == null) {
+                server.tracker().add(Kind.CLOSE_FAKE);
+            } else {
+                server.tracker().addClientClose(name, closed);
+            }
             return;
         }
         server.tracker().add(Kind.CLOSE);
@@ -294,9 +321,16 @@ public final class StatementRewriter {
         return true;
     }
 
-    /** The server skipped this client statement's Parse after an error: like PostgreSQL, forget it. */
-    public void forget(String clientName) {
-        statements.remove(clientName);
+    /**
+     * The server skipped, after an error, the Parse or Close that changed the client's statement {@code clientName}:
+     * as on PostgreSQL, it is again what it was before ({@code previous}; null: it did not exist).
+     */
+    public void setBack(String clientName, @org.jspecify.annotations.Nullable StatementDef previous) {
+        if (previous == null) {
+            statements.remove(clientName);
+        } else {
+            statements.put(clientName, previous);
+        }
     }
 
     /** The client ran DEALLOCATE ALL or DISCARD ALL: its statements are gone, as on PostgreSQL. */

@@ -457,8 +457,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             ReferenceCountUtil.release(unit.content());     // the answer to a request the pooler made itself
             return;
         }
-        if (unit.type() == ErrorResponse.TYPE) {
-            tracker.drainSkipped(c::forgetStatement);
+        if (tracker.hasUndo()) {
+            tracker.drainUndo(c::setBackStatement);       // requests skipped after an error (at 'E' or 'Z')
         }
         if (unit instanceof Frame frame && ControlMessages.isControl(frame.type())) {
             switch (frame.type()) {

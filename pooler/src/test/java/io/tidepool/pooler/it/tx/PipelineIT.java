@@ -93,14 +93,50 @@ class PipelineIT {
 
     /** The statement Parsed after the error was skipped by PostgreSQL: it must not exist for the client. */
     @Test
-    @org.junit.jupiter.api.Disabled("Known limitation, open in issue 3's note: when several Sync batches are pipelined in one "
-            + "write and an earlier one fails, a statement the pooler prepared in it is assumed to exist by the later "
-            + "batches already forwarded (the server skipped it), so they get 26000. Needs a pipeline barrier in "
-            + "StatementRewriter for statements whose Parse is still in flight.")
     void case74StatementParsedAfterAnErrorDoesNotExist() {
         List<Message> replies = differential(2, parse("", "SELECT 1/0"), bind("", ""), execute("", 0),
                 parse("skipped", "SELECT 3"), sync(), bind("", "skipped"), execute("", 0), sync());
-        assertThat(summary(replies)).isEqualTo("12E(22012)ZE(26000)Z");
+        assertThat(summary(replies)).isEqualTo("1E(22012)ZE(26000)Z");   // 1/0 fails at Bind
+    }
+
+    /** A Close the server skipped after an error closed nothing: the next batch still finds the statement. */
+    @Test
+    void case74StatementClosedAfterAnErrorStillExists() {
+        List<Message> replies = differential(3, parse("kept", "SELECT 4"), sync(), parse("", "SELECT 1/0"),
+                bind("", ""), execute("", 0), Ext.closeStatement("kept"), sync(), bind("", "kept"), execute("", 0),
+                sync());
+        assertThat(summary(replies)).isEqualTo("1Z1E(22012)Z2DCZ");
+    }
+
+    /**
+     * The error comes back before the client's Sync is sent: PostgreSQL ignores the Parse and Close that follow (no
+     * ParseComplete, no CloseComplete; "late" never exists, "other" is not closed), so the pooler must neither answer
+     * them nor change the client's statements.
+     */
+    @Test
+    void case74ParseAndCloseAfterAnErrorBeforeTheDelayedSyncAreIgnored() {
+        List<Message> direct;
+        try (RawClient pg = login(postgres.host(), postgres.port(), "it_tx_pipe")) {
+            direct = delayedSyncScript(pg);
+        }
+        try (RawClient a = login(pooler, "it_tx_pipe")) {
+            List<Message> pooled = delayedSyncScript(a);
+            assertThat(hex(pooled)).as("replies through Tidepool (%s) vs PostgreSQL (%s)", summary(pooled),
+                    summary(direct)).isEqualTo(hex(direct));
+            assertThat(summary(pooled)).isEqualTo("1Z1E(22012)ZE(26000)Z2DCZ");
+        }
+    }
+
+    private static List<Message> delayedSyncScript(RawClient c) {
+        List<Message> all = new java.util.ArrayList<>(
+                c.send(concat(parse("other", "SELECT 6"), sync())).untilReady(Ext.WAIT));
+        c.send(concat(parse("", "SELECT 1/0"), bind("", ""), execute("", 0), flush()));
+        all.addAll(Ext.take(c, 2));                                      // the error, before any Sync is sent
+        all.addAll(c.send(concat(parse("late", "SELECT 5"), Ext.closeStatement("other"), sync()))
+                .untilReady(Ext.WAIT));
+        all.addAll(c.send(concat(bind("", "late"), execute("", 0), sync())).untilReady(Ext.WAIT));
+        all.addAll(c.send(concat(bind("", "other"), execute("", 0), sync())).untilReady(Ext.WAIT));
+        return all;
     }
 
     @Test
