@@ -135,8 +135,14 @@ class StreamAndDisconnectIT {
             case "with a pipeline outstanding" -> a -> a.send(concat(Ext.parse("", "SELECT pg_sleep(0.3)"),
                     Ext.bind("", ""), Ext.execute("", 0), Ext.sync(), Ext.parse("", "SELECT 2"), Ext.bind("", ""),
                     Ext.execute("", 0), Ext.sync()));
-            case "in the middle of a message" -> a -> a.send(RawClient.header('Q', 100),
-                    "SELECT 1 -- and".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            // Longer than Limits.streamThreshold (64 KiB), so the pooler streams its first part to the server: a
+            // shorter message is forwarded only whole, and a client that leaves in the middle of one leaves its
+            // server clean (and reusable).
+            case "in the middle of a message" -> a -> {
+                a.send(RawClient.header('Q', 200_000), ("SELECT 1 -- " + "x".repeat(100_000))
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                RawClient.sleep(Duration.ofMillis(200));          // the part has reached the server
+            };
             default -> throw new IllegalArgumentException(how);
         };
     }
