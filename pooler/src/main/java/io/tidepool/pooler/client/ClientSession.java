@@ -59,6 +59,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<WireUnit> held = new ArrayDeque<>();
     private final Map<String, String> wantedParameters = new LinkedHashMap<>();
     private final long connectedNanos = System.nanoTime();
+    /** The disconnect line is written (by disconnectWith): finish does not write a second one. */
+    private boolean closeLogged;
     private @Nullable Channel channel;
     private ClientState state = ClientState.STARTUP;
     private @Nullable StartupRequest startup;
@@ -556,10 +558,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 ch.close();
             }
         }
-        if (!login.quietClose()) {
+        // One line per disconnect, as PgBouncer's "closing because": always when the pooler ends the session with an
+        // error (bad input, limits, timeouts), otherwise only with log_disconnections.
+        if (!login.quietClose() && (error != null || !loggedIn || context.logDisconnections())) {
             log.info("{} closing because: {} (age={}s)", this, reason,
                     (System.nanoTime() - connectedNanos) / 1_000_000_000L);
         }
+        closeLogged = true;
         finish(reason);
     }
 
@@ -596,8 +601,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (cancelKey != null) {
             context.cancels().unregister(this, cancelKey);
         }
-        if (context.logDisconnections() && loggedIn) {
-            log.info("{} closing: {}", this, reason);
+        if (context.logDisconnections() && loggedIn && !closeLogged) {
+            log.info("{} closing because: {} (age={}s)", this, reason,
+                    (System.nanoTime() - connectedNanos) / 1_000_000_000L);
         }
     }
 
