@@ -8,7 +8,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.tidepool.pooler.pool.Pool;
 import io.tidepool.pooler.link.RequestTracker;
-import io.tidepool.pooler.link.SetCapture;
 import io.tidepool.pooler.link.StatementRewriter;
 import io.tidepool.pooler.pool.PoolMode;
 import io.tidepool.pooler.server.ServerConnection;
@@ -33,7 +32,6 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -57,7 +55,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** The login phase; after ReadyForQuery only {@link #linked} (first link) and {@link #finish} call it. */
     private final ClientLogin login;
     private final ArrayDeque<WireUnit> held = new ArrayDeque<>();
-    private final Map<String, String> wantedParameters = new LinkedHashMap<>();
+    private final ClientParameters parameters = new ClientParameters();
     private final long connectedNanos = System.nanoTime();
     private @Nullable Channel channel;
     private ClientState state = ClientState.STARTUP;
@@ -68,9 +66,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private @Nullable StatementRewriter rewriter;
     /** Parse/Close answered locally since the last Sync: a Sync then needs no server either. */
     private boolean answeredLocally;
-    /** A plain SET/RESET the client sent in transaction mode, carried with it once the server confirms it. */
-    private @Nullable SetCapture pendingSet;
-    private boolean requestFailed;
     /** Session state was seen: the server stays linked until the client leaves, then it is reset. */
     private boolean pinned;
     private boolean pendingFlush;
@@ -332,12 +327,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (s == null || pool == null) {
             return;
         }
-        SetCapture captured = pendingSet;
-        pendingSet = null;
-        if (captured != null && !requestFailed) {
-            carry(captured, s);
+        if (rewriter != null) {
+            String feature = parameters.readyForQuery(status, outstanding, s);
+            if (feature != null) {
+                usedSessionState(feature);                  // before the link decision: a pinned client keeps s
+            }
         }
-        requestFailed = false;
         PoolMode mode = pool.settings().poolMode();
         if (mode == PoolMode.STATEMENT && status != TransactionStatus.IDLE) {
             // PgBouncer's rule: statement pooling cannot keep a server across statements, so no transaction blocks.
@@ -355,10 +350,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * The client used session state that will not follow it to another server connection (transaction or statement
      * mode): counted, logged once per client, and refused when session_state_policy = refuse.
      */
-    public void usedSessionState(String feature) {
-        if (feature.equals(io.tidepool.pooler.link.SessionStateWatch.UNREPORTED_SET) && pendingSet != null) {
-            return;                                         // a recognised SET: carried with the client instead
-        }
+    private void usedSessionState(String feature) {
         Pool p = pool();
         p.group().countSessionStateUse();
         if (p.settings().refuseSessionState() && io.tidepool.pooler.link.SessionStateWatch.isCertain(feature)) {
@@ -375,24 +367,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * A recognised SET/RESET succeeded: the client's wanted value changes (so it is replayed on its next server),
-     * and this server remembers that the pooler's bookkeeping owns the value (so the next client gets a RESET).
-     */
-    private void carry(SetCapture captured, ServerConnection s) {
-        String key = captured.name();
-        wantedParameters.remove(key);
-        if (captured.value() == null) {
-            s.parameters().reset(key);
-        } else {
-            wantedParameters.put(key, captured.value());
-            s.parameters().applied(key, captured.value());
-        }
-    }
-
     /** The server relayed an ErrorResponse for this client's current request. */
     public void requestFailed() {
-        requestFailed = true;
+        parameters.requestFailed();
+    }
+
+    /** A CommandComplete for this client: LISTEN and SQL PREPARE are session state; SETs are judged at ReadyForQuery. */
+    public void commandComplete(ByteBuf body) {
+        if (rewriter != null) {
+            String feature = parameters.commandComplete(body);
+            if (feature != null) {
+                usedSessionState(feature);
+            }
+        }
     }
 
     /** Whether this client's named statements are remapped (transaction/statement pooling). */
@@ -416,11 +403,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** The server reported a parameter change the client caused (SET): remember it for the next server. */
     public void parameterChanged(String name, String value) {
-        String key = name.toLowerCase(java.util.Locale.ROOT);
-        if (wantedParameters.containsKey(key) || pool != null && pool.settings().poolMode() != PoolMode.SESSION
-                && pool.settings().trackedParameters().contains(key)) {
-            wantedParameters.put(key, value);
-        }
+        parameters.parameterChanged(name, value, pool == null ? null : pool.settings());
     }
 
     // ---- data path -------------------------------------------------------------------------------------------
@@ -432,8 +415,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (rewriter != null) {
-            if (unit.type() == 'Q' && unit instanceof io.tidepool.wire.Frame query && SetCapture.mayBeSet(query.body())) {
-                pendingSet = SetCapture.of(io.tidepool.wire.buf.CStrings.read(query.body(), "Query"));
+            if ((unit.type() == 'Q' || unit.type() == 'P') && unit instanceof io.tidepool.wire.Frame frame) {
+                parameters.forwarding(frame);
             }
             rewriter.forward(unit, server(), channel());
         } else {
@@ -610,7 +593,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     public Map<String, String> wantedParameters() {
-        return wantedParameters;
+        return parameters.wanted();
     }
 
     /**
