@@ -70,6 +70,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean pinned;
     private boolean pendingFlush;
     private boolean loggedIn;
+    private boolean slotTaken;
     private long waitStartNanos;
     private long lastReadNanos = System.nanoTime();
     private String peer = "?";
@@ -217,9 +218,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     // ---- what login establishes (ClientLogin calls these, in this order) -------------------------------------
 
-    /** The StartupMessage named the client (null again when max_client_conn refused it: no slot to give back). */
-    void identified(@Nullable StartupRequest request) {
+    /** The StartupMessage named the client (for its log lines; a refusal may still follow). */
+    void identified(StartupRequest request) {
         startup = request;
+    }
+
+    /** The client holds a max_client_conn slot (or a console client's count): {@link #finish} gives it back. */
+    void slotTaken() {
+        slotTaken = true;
     }
 
     void joined(Pool p) {
@@ -537,7 +543,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (console != null) {
             console.closed();
         }
-        if (startup != null) {
+        if (slotTaken) {
             context.pools().limits().removeClient();
         }
         if (cancelKey != null) {
