@@ -3,12 +3,15 @@ package io.tidepool.pooler.client;
 import io.netty.buffer.ByteBuf;
 import io.tidepool.pooler.link.SessionStateWatch;
 import io.tidepool.pooler.link.SetCapture;
+import io.tidepool.pooler.pool.Pool;
 import io.tidepool.pooler.pool.PoolMode;
 import io.tidepool.pooler.pool.PoolSettings;
 import io.tidepool.pooler.server.ServerConnection;
 import io.tidepool.wire.Frame;
 import io.tidepool.wire.backend.TransactionStatus;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,10 +27,15 @@ import java.util.Map;
  * <p>A recognised SET inside a transaction block is held until the block's fate is known (RELIABILITY, issue 3):
  * carried when it commits, dropped when it rolls back, as PostgreSQL keeps or undoes it.
  *
+ * <p>Session state it cannot carry (LISTEN, SQL PREPARE, an unrecognised SET of an untracked parameter) pins the
+ * client to its server connection until it leaves, per session_state_policy.
+ *
  * <p>Owned by one {@link ClientSession}; event-loop confined, like it. Allocates nothing per transaction; a SET in a
  * block costs one list, once per client.
  */
 final class ClientParameters {
+    /** The session's logger: the pinning line keeps the logger name operators filter on. */
+    private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     /** Names in lower case; the order is the client's (startup packet first), which the welcome keeps. */
     private final Map<String, String> wanted = new LinkedHashMap<>();
     private final SessionStateWatch watch = new SessionStateWatch();
@@ -36,6 +44,8 @@ final class ClientParameters {
     /** Recognised SETs of the open transaction block, carried when it commits. */
     private @Nullable List<SetCapture> inBlock;
     private boolean requestFailed;
+    /** Session state was seen: the server stays linked until the client leaves, then it is reset. */
+    private boolean pinned;
 
     Map<String, String> wanted() {
         return wanted;
@@ -114,6 +124,33 @@ final class ClientParameters {
             }
         }
         return feature;
+    }
+
+    /**
+     * The client used session state that will not follow it to another server connection (transaction or statement
+     * mode): counted, logged once per client, and refused when session_state_policy = refuse.
+     *
+     * @return the refusal's message (the caller ends the client with 0A000), or null when the client goes on pinned
+     */
+    @Nullable String usedSessionState(String feature, Pool p, ClientSession client) {
+        p.group().countSessionStateUse();
+        if (p.settings().refuseSessionState() && SessionStateWatch.isCertain(feature)) {
+            return feature + " is not supported in " + p.settings().poolMode().configName()
+                    + " pooling mode (session_state_policy = refuse); use a session-mode pool";
+        }
+        if (!pinned) {
+            // The state lives on this server connection: the client keeps it (as in session mode) until it leaves,
+            // and the server is reset before anyone else gets it (RELIABILITY 68-70: "pinned or reset").
+            pinned = true;
+            log.warn("{} uses {} in {} pooling mode: pinned to its server connection until it disconnects",
+                    client, feature, p.settings().poolMode().configName());
+        }
+        return null;
+    }
+
+    /** Whether session state was seen: the client keeps its server until it leaves. */
+    boolean pinned() {
+        return pinned;
     }
 
     private void carryBlock(ServerConnection s) {
