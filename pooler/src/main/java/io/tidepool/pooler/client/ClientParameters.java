@@ -54,13 +54,18 @@ final class ClientParameters {
     /**
      * A Query or Parse about to be forwarded (statement tracking on): a plain SET is captured, a SET LOCAL announced
      * to the watch. Only text that starts with SET or RESET is decoded.
+     *
+     * @param pipelined whether earlier requests are still unanswered: a SET is then not captured (the capture is
+     *                  matched with the next ReadyForQuery), so its tag counts as session state instead
      */
-    void forwarding(Frame frame) {
+    void forwarding(Frame frame, boolean pipelined) {
         if (frame.type() == 'Q' && SetCapture.mayBeSet(frame.body())) {
             String sql = io.tidepool.wire.buf.CStrings.read(frame.body(), "Query");
-            pendingSet = SetCapture.of(sql);
-            if (pendingSet == null && SetCapture.isLocal(sql)) {
+            SetCapture capture = SetCapture.of(sql);
+            if (capture == null && SetCapture.isLocal(sql)) {
                 watch.localSetSent();
+            } else if (!pipelined) {
+                pendingSet = capture;
             }
         } else if (frame.type() == 'P' && SetCapture.parsesLocalSet(frame.body())) {
             watch.localSetSent();

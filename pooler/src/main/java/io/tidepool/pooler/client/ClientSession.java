@@ -390,7 +390,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         if (rewriter != null) {
             if ((unit.type() == 'Q' || unit.type() == 'P') && unit instanceof io.tidepool.wire.Frame frame) {
-                parameters.forwarding(frame);
+                parameters.forwarding(frame, server().outstanding() > 0);
             }
             rewriter.forward(unit, server(), channel());
         } else {

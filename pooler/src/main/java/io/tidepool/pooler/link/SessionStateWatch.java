@@ -54,6 +54,8 @@ public final class SessionStateWatch {
     private boolean errorInRequest;
     private boolean savepointRollback;
     private int localSets;
+    /** Unexcused SET tags of this request: a captured SET accounts for one only. */
+    private int setsInRequest;
     private Outcome outcome = Outcome.OPEN;
 
     /** Whether the feature was certainly used (LISTEN, PREPARE), as opposed to the SET heuristic. */
@@ -98,6 +100,7 @@ public final class SessionStateWatch {
                 localSets--;
             } else {
                 setPending = true;
+                setsInRequest++;
             }
         } else if (CommandTag.is(body, CommandTag.COMMIT)) {
             commitInRequest = true;
@@ -126,7 +129,8 @@ public final class SessionStateWatch {
      * @return {@link #UNREPORTED_SET} or null
      */
     public @Nullable String onReadyForQuery(TransactionStatus status, int outstanding, boolean captured) {
-        boolean unreplayable = !captured && !(reportedSinceLastCommand && !unreplayedSinceLastCommand);
+        boolean unreplayable = !(captured && setsInRequest <= 1)
+                && !(reportedSinceLastCommand && !unreplayedSinceLastCommand);
         boolean persists = blockSetCommitted || unreplayable && setSettled;
         boolean open = blockHasSet || unreplayable && setPending;
         boolean idle = status == TransactionStatus.IDLE;
@@ -143,6 +147,7 @@ public final class SessionStateWatch {
         blockSetCommitted = false;
         setSettled = false;
         setPending = false;
+        setsInRequest = 0;
         commitInRequest = false;
         lastTagRollback = false;
         errorInRequest = false;

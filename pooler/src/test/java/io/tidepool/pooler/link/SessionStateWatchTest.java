@@ -150,6 +150,15 @@ class SessionStateWatchTest {
         assertThat(watch.outcome()).isEqualTo(SessionStateWatch.Outcome.COMMITTED);
     }
 
+    /** A recognised SET accounts for its own tag only: an Execute'd SET in the same request still counts. */
+    @Test
+    void aCaptureExcusesOneSetTagOnly() {
+        SessionStateWatch watch = new SessionStateWatch();
+        tag(watch, "SET");
+        tag(watch, "SET");
+        assertThat(watch.onReadyForQuery(IDLE, 0, true)).isEqualTo(SessionStateWatch.UNREPORTED_SET);
+    }
+
     @Test
     void listenAndPrepareAreCertain() {
         SessionStateWatch watch = new SessionStateWatch();
