@@ -26,6 +26,15 @@ final class CancelForwarder {
     private CancelForwarder() {
     }
 
+    /** Runs on {@code client}'s loop: forwards a cancel to the server running its query, and to no other. */
+    static void cancelRunningQuery(ClientSession client) {
+        ServerConnection s = client.linkedServer();
+        if (client.state() != ClientState.LINKED || s == null || s.outstanding() == 0 || s.backendKey() == null) {
+            return;
+        }
+        forward(s);
+    }
+
     static void forward(ServerConnection server) {
         BackendKeyData key = server.backendKey();
         if (key == null) {

@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
  * ({@link ClientState#isLoggingIn()}) and calls {@link #complete} when the pool's first server login brings the
  * welcome. The session's {@code moveTo} stays the only place that changes the state. What login establishes goes back
  * through a few calls on the session, in this order: {@code identified} (the StartupMessage's request),
+ * {@code slotTaken} (max_client_conn),
  * {@code joined} (pool or console), {@code authenticated} (cancel key, statement tracking), {@code loggedIn}. Once the
  * client is logged in the data path never comes through here.
  *
@@ -113,9 +114,11 @@ final class ClientLogin {
         if (toConsole) {
             context.pools().limits().addConsoleClient();    // exempt from max_client_conn, as in PgBouncer (case 67)
         } else if (!context.pools().limits().tryAddClient()) {
-            session.identified(null);                       // not counted: finish() must not release the slot
             throw new ProtocolException(SqlState.TOO_MANY_CONNECTIONS, "no more connections allowed (max_client_conn)");
         }
+        // Only now is there a slot for finish() to give back: the refusals above (SSL required, ALPN, a full pooler)
+        // must not release one they never took, or the count drifts below the truth and max_client_conn with it.
+        session.slotTaken();
         if (toConsole) {
             session.joinedConsole();                        // admin console hook: no pool; see authenticated()
         } else {

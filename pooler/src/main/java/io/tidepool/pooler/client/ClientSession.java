@@ -7,12 +7,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.tidepool.pooler.pool.Pool;
-import io.tidepool.pooler.link.RequestTracker;
-import io.tidepool.pooler.link.SetCapture;
 import io.tidepool.pooler.link.StatementRewriter;
 import io.tidepool.pooler.pool.PoolMode;
 import io.tidepool.pooler.server.ServerConnection;
-import io.tidepool.pooler.server.TrackedParameters;
 import io.tidepool.wire.FramePart;
 import io.tidepool.wire.ProtocolException;
 import io.tidepool.wire.WireUnit;
@@ -33,7 +30,6 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -44,7 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link ClientState#LINKED}, every frame from the client is written to its server as the bytes it arrived in
  * (DESIGN hot-path rules 1–3); bytes that arrive before a server is linked are held (reading pauses) and replayed on
  * link. {@link #disconnect} is the one exit door. The login phase, from the startup packets to the first ReadyForQuery
- * or a refusal, is delegated to a {@link ClientLogin} while the state is a login state.
+ * or a refusal, is delegated to a {@link ClientLogin} while the state is a login state; session parameters and state
+ * (transaction pooling) to {@link ClientParameters}, answers that need no server to {@link LocalAnswers}.
  *
  * <p>Owned by the client channel's pipeline (one per accepted connection, added by the listener). Event-loop confined;
  * the linked server connection lives on the same loop.
@@ -57,7 +54,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** The login phase; after ReadyForQuery only {@link #linked} (first link) and {@link #finish} call it. */
     private final ClientLogin login;
     private final ArrayDeque<WireUnit> held = new ArrayDeque<>();
-    private final Map<String, String> wantedParameters = new LinkedHashMap<>();
+    private final ClientParameters parameters = new ClientParameters();
     private final long connectedNanos = System.nanoTime();
     /** The disconnect line is written (by disconnectWith): finish does not write a second one. */
     private boolean closeLogged;
@@ -68,15 +65,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private @Nullable ServerConnection server;
     private @Nullable BackendKeyData cancelKey;
     private @Nullable StatementRewriter rewriter;
-    /** Parse/Close answered locally since the last Sync: a Sync then needs no server either. */
-    private boolean answeredLocally;
-    /** A plain SET/RESET the client sent in transaction mode, carried with it once the server confirms it. */
-    private @Nullable SetCapture pendingSet;
-    private boolean requestFailed;
-    /** Session state was seen: the server stays linked until the client leaves, then it is reset. */
-    private boolean pinned;
+    private final LocalAnswers localAnswers = new LocalAnswers();
     private boolean pendingFlush;
     private boolean loggedIn;
+    private boolean slotTaken;
     private long waitStartNanos;
     private long lastReadNanos = System.nanoTime();
     private String peer = "?";
@@ -230,9 +222,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     // ---- what login establishes (ClientLogin calls these, in this order) -------------------------------------
 
-    /** The StartupMessage named the client (null again when max_client_conn refused it: no slot to give back). */
-    void identified(@Nullable StartupRequest request) {
+    /** The StartupMessage named the client (for its log lines; a refusal may still follow). */
+    void identified(StartupRequest request) {
         startup = request;
+    }
+
+    /** The client holds a max_client_conn slot (or a console client's count): {@link #finish} gives it back. */
+    void slotTaken() {
+        slotTaken = true;
     }
 
     void joined(Pool p) {
@@ -267,20 +264,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void onCancelRequest(ChannelHandlerContext ctx, CancelRequest request) {
         ClientSession target = context.cancels().find(request);
         if (target != null) {
-            target.channel().eventLoop().execute(target::cancelRunningQuery);
+            target.channel().eventLoop().execute(() -> CancelForwarder.cancelRunningQuery(target));
         }
         // PostgreSQL closes a cancel connection without a reply, whatever the outcome.
         moveTo(ClientState.CLOSING, "cancel request handled");
         ctx.close();
-    }
-
-    /** Runs on this client's loop: forwards a cancel to the server running this client's query, and no other. */
-    void cancelRunningQuery() {
-        ServerConnection s = server;
-        if (state != ClientState.LINKED || s == null || s.outstanding() == 0 || s.backendKey() == null) {
-            return;
-        }
-        CancelForwarder.forward(s);
     }
 
     // ---- linking ---------------------------------------------------------------------------------------------
@@ -335,12 +323,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (s == null || pool == null) {
             return;
         }
-        SetCapture captured = pendingSet;
-        pendingSet = null;
-        if (captured != null && !requestFailed) {
-            carry(captured, s);
+        if (rewriter != null) {
+            usedSessionState(parameters.readyForQuery(status, outstanding, s));   // first: a pinned client keeps s
         }
-        requestFailed = false;
         PoolMode mode = pool.settings().poolMode();
         if (mode == PoolMode.STATEMENT && status != TransactionStatus.IDLE) {
             // PgBouncer's rule: statement pooling cannot keep a server across statements, so no transaction blocks.
@@ -356,55 +341,31 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             outstanding = s.outstanding();
             nothingPending = s.tracker().isEmpty();
         }
-        if (mode.endsLink(status, outstanding) && nothingPending && held.isEmpty() && !pinned) {
+        if (mode.endsLink(status, outstanding) && nothingPending && held.isEmpty() && !parameters.pinned()) {
             server = null;
             moveTo(ClientState.IDLE, "transaction done");
             s.unlink();
         }
     }
 
-    /**
-     * The client used session state that will not follow it to another server connection (transaction or statement
-     * mode): counted, logged once per client, and refused when session_state_policy = refuse.
-     */
-    public void usedSessionState(String feature) {
-        if (feature.equals(io.tidepool.pooler.link.SessionStateWatch.UNREPORTED_SET) && pendingSet != null) {
-            return;                                         // a recognised SET: carried with the client instead
-        }
-        Pool p = pool();
-        p.group().countSessionStateUse();
-        if (p.settings().refuseSessionState() && io.tidepool.pooler.link.SessionStateWatch.isCertain(feature)) {
-            disconnect(SqlState.FEATURE_NOT_SUPPORTED, feature + " is not supported in " + p.settings().poolMode()
-                    .configName() + " pooling mode (session_state_policy = refuse); use a session-mode pool");
-            return;
-        }
-        if (!pinned) {
-            // The state lives on this server connection: the client keeps it (as in session mode) until it leaves,
-            // and the server is reset before anyone else gets it (RELIABILITY 68-70: "pinned or reset").
-            pinned = true;
-            log.warn("{} uses {} in {} pooling mode: pinned to its server connection until it disconnects",
-                    this, feature, p.settings().poolMode().configName());
-        }
-    }
-
-    /**
-     * A recognised SET/RESET succeeded: the client's wanted value changes (so it is replayed on its next server),
-     * and this server remembers that the pooler's bookkeeping owns the value (so the next client gets a RESET).
-     */
-    private void carry(SetCapture captured, ServerConnection s) {
-        String key = captured.name();
-        wantedParameters.remove(key);
-        if (captured.value() == null) {
-            s.parameters().reset(key);
-        } else {
-            wantedParameters.put(key, captured.value());
-            s.parameters().applied(key, captured.value());
+    /** Session state the pooler cannot carry (see {@link ClientParameters#usedSessionState}); may refuse. */
+    private void usedSessionState(@Nullable String feature) {
+        String refusal = feature == null ? null : parameters.usedSessionState(feature, pool(), this);
+        if (refusal != null) {
+            disconnect(SqlState.FEATURE_NOT_SUPPORTED, refusal);
         }
     }
 
     /** The server relayed an ErrorResponse for this client's current request. */
     public void requestFailed() {
-        requestFailed = true;
+        parameters.requestFailed();
+    }
+
+    /** A CommandComplete for this client: LISTEN and SQL PREPARE are session state; SETs are judged at ReadyForQuery. */
+    public void commandComplete(ByteBuf body) {
+        if (rewriter != null) {
+            usedSessionState(parameters.commandComplete(body));
+        }
     }
 
     /** Whether this client's named statements are remapped (transaction/statement pooling). */
@@ -428,11 +389,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** The server reported a parameter change the client caused (SET): remember it for the next server. */
     public void parameterChanged(String name, String value) {
-        String key = name.toLowerCase(java.util.Locale.ROOT);
-        if (wantedParameters.containsKey(key) || pool != null && pool.settings().poolMode() != PoolMode.SESSION
-                && pool.settings().trackedParameters().contains(key)) {
-            wantedParameters.put(key, value);
-        }
+        parameters.parameterChanged(name, value, pool == null ? null : pool.settings());
     }
 
     // ---- data path -------------------------------------------------------------------------------------------
@@ -444,8 +401,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (rewriter != null) {
-            if (unit.type() == 'Q' && unit instanceof io.tidepool.wire.Frame query && SetCapture.mayBeSet(query.body())) {
-                pendingSet = SetCapture.of(io.tidepool.wire.buf.CStrings.read(query.body(), "Query"));
+            if ((unit.type() == 'Q' || unit.type() == 'P') && unit instanceof io.tidepool.wire.Frame frame) {
+                parameters.forwarding(frame, server().outstanding() > 0);
             }
             rewriter.forward(unit, server(), channel());
         } else {
@@ -454,51 +411,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         pendingFlush = true;
     }
 
-    /**
-     * Between transactions, what needs no server is answered here: a Parse of a statement the pool knows, a Close
-     * of a statement, and the Sync or Flush after them (ReadyForQuery idle: the client is in no transaction).
-     */
+    /** Between transactions, what needs no server is answered here (see {@link LocalAnswers}). */
     private boolean answerLocally(WireUnit unit) {
         StatementRewriter r = rewriter;
-        if (r == null || !held.isEmpty() || !(unit instanceof io.tidepool.wire.Frame frame)) {
-            return false;
-        }
-        switch (frame.type()) {
-            case 'P' -> {
-                if (!r.parseLocally(frame, pool().group().knownStatements())) {
-                    return false;
-                }
-                channel().write(RequestTracker.PARSE_COMPLETE.duplicate(), channel().voidPromise());
-                answeredLocally = true;
-            }
-            case 'C' -> {
-                if (!r.closeLocally(frame)) {
-                    return false;
-                }
-                channel().write(RequestTracker.CLOSE_COMPLETE.duplicate(), channel().voidPromise());
-                answeredLocally = true;
-            }
-            case 'S', 'H' -> {
-                if (!answeredLocally) {
-                    return false;
-                }
-                frame.release();
-                if (frame.type() == 'S') {
-                    write(ReadyForQuery.IDLE);
-                    answeredLocally = false;
-                }
-                channel().flush();
-            }
-            default -> {
-                return false;
-            }
-        }
-        return true;
+        return r != null && held.isEmpty() && unit instanceof io.tidepool.wire.Frame frame
+                && localAnswers.answer(r, frame, pool().group().knownStatements(), channel());
     }
 
-
     private void hold(WireUnit unit) {
-        answeredLocally = false;
+        localAnswers.reset();
         held.addLast(unit);
         if (state == ClientState.IDLE && pool != null) {
             moveTo(ClientState.WAITING_FOR_SERVER, "query while idle");
@@ -587,7 +508,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             boolean midMessage = channel != null
                     && channel.pipeline().get(FrameDecoder.class) instanceof FrameDecoder decoder
                     && decoder.isStreaming();
-            s.clientGone(midMessage, pinned);
+            s.clientGone(midMessage, parameters.pinned());
         }
         if (pool != null) {
             pool.removeClient(this);
@@ -595,7 +516,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (console != null) {
             console.closed();
         }
-        if (startup != null) {
+        if (slotTaken) {
             context.pools().limits().removeClient();
         }
         if (cancelKey != null) {
@@ -652,30 +573,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     public Map<String, String> wantedParameters() {
-        return wantedParameters;
+        return parameters.wanted();
     }
 
-    /**
-     * The janitor's per-client timeouts (PgBouncer's names): client_idle_timeout for a client with nothing running,
-     * idle_transaction_timeout for one sitting inside a transaction, query_timeout for a request that runs too long.
-     * Each ends the client; its server is closed if it is not idle (PgBouncer closes both as well), and the pooler
-     * never cancels a query on its own (promise P4: a COMMIT may be waiting for synchronous replication).
-     */
+    /** The janitor's per-client timeouts (see {@link ClientTimeout}): the first one expired ends the client. */
     public void checkTimeouts(long now, io.tidepool.pooler.pool.PoolSettings settings) {
-        if (state == ClientState.CLOSING || state == ClientState.CLOSED || !loggedIn) {
-            return;
-        }
-        ServerConnection s = server;
-        long queryTimeout = settings.queryTimeout().toNanos();
-        long idleTransaction = settings.idleTransactionTimeout().toNanos();
-        long clientIdle = settings.clientIdleTimeout().toNanos();
-        if (s != null && queryTimeout > 0 && s.requestRunningNanos(now) >= queryTimeout) {
-            disconnect(SqlState.QUERY_CANCELED, "query_timeout");
-        } else if (s != null && idleTransaction > 0 && s.idleInTransactionNanos(now) >= idleTransaction) {
-            disconnect(SqlState.IDLE_IN_TRANSACTION_SESSION_TIMEOUT, "idle transaction timeout");
-        } else if (clientIdle > 0 && now - lastReadNanos >= clientIdle
-                && (s == null || s.requestRunningNanos(now) == 0 && s.idleInTransactionNanos(now) == 0)) {
-            disconnect(SqlState.IDLE_SESSION_TIMEOUT, "client_idle_timeout");
+        ClientTimeout expired = isClosed() || !loggedIn ? null
+                : ClientTimeout.expired(server, now, lastReadNanos, settings);
+        if (expired != null) {
+            disconnect(expired.code(), expired.reason());
         }
     }
 

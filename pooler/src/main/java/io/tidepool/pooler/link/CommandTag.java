@@ -6,7 +6,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * CommandComplete tags the pooler reacts to, compared on the bytes of the body (tag and NUL) without decoding them:
- * DEALLOCATE ALL / DISCARD ALL drop every prepared statement; LISTEN, PREPARE and SET leave session state.
+ * DEALLOCATE ALL / DISCARD ALL drop every prepared statement; LISTEN, PREPARE and SET leave session state;
+ * COMMIT and ROLLBACK settle the fate of a SET inside a transaction block.
  */
 public final class CommandTag {
     public static final byte[] DEALLOCATE_ALL = tag("DEALLOCATE ALL");
@@ -14,6 +15,10 @@ public final class CommandTag {
     static final byte[] LISTEN = tag("LISTEN");
     static final byte[] PREPARE = tag("PREPARE");
     static final byte[] SET = tag("SET");
+    /** COMMIT and END (also AND CHAIN); PostgreSQL answers COMMIT of a failed block with ROLLBACK instead. */
+    static final byte[] COMMIT = tag("COMMIT");
+    /** ROLLBACK, ABORT, ROLLBACK TO SAVEPOINT, and COMMIT of a failed block. */
+    static final byte[] ROLLBACK = tag("ROLLBACK");
 
     private CommandTag() {
     }

@@ -22,6 +22,10 @@ public record SetCapture(String name, @Nullable String value) {
                     + "\\s*(?:=|\\s+TO\\s+|\\s+)\\s*(.+?)\\s*;?\\s*");
     private static final Pattern RESET = Pattern.compile(
             "(?is)\\s*RESET\\s+(SESSION\\s+AUTHORIZATION|ROLE|[A-Za-z_][A-Za-z0-9_$]*(?:\\.[A-Za-z_][A-Za-z0-9_$]*)?)\\s*;?\\s*");
+    /** SET LOCAL and SET TRANSACTION: they end with the transaction (sql-set.html, sql-set-transaction.html). */
+    private static final Pattern LOCAL = Pattern.compile("(?is)\\s*SET\\s+(?:LOCAL|TRANSACTION)\\b.*");
+    /** Enough of a statement to tell SET LOCAL from SET (whitespace and comments before it aside). */
+    private static final int PREFIX = 64;
     private static final Pattern SIMPLE_VALUE = Pattern.compile("[A-Za-z0-9_.+\\-/:, ]+");
 
     /**
@@ -29,7 +33,11 @@ public record SetCapture(String name, @Nullable String value) {
      * to {@link #of} (every other query costs no allocation here).
      */
     public static boolean mayBeSet(io.netty.buffer.ByteBuf body) {
-        int i = body.readerIndex();
+        return mayBeSetAt(body, body.readerIndex());
+    }
+
+    private static boolean mayBeSetAt(io.netty.buffer.ByteBuf body, int from) {
+        int i = from;
         int end = body.writerIndex();
         byte first = i < end ? body.getByte(i) : 0;
         while (Character.isWhitespace(first) && ++i < end) {
@@ -54,6 +62,26 @@ public record SetCapture(String name, @Nullable String value) {
             }
         }
         return Character.isWhitespace(body.getByte(at + word.length()));
+    }
+
+    /**
+     * Whether a Parse body (statement name, query, ...) prepares a SET LOCAL or SET TRANSACTION. Only a query that
+     * starts with SET is decoded, and only its first bytes: every other Parse costs no allocation here.
+     */
+    public static boolean parsesLocalSet(io.netty.buffer.ByteBuf body) {
+        int name = body.indexOf(body.readerIndex(), body.writerIndex(), (byte) 0);
+        if (name < 0 || !mayBeSetAt(body, name + 1)) {
+            return false;
+        }
+        int start = name + 1;
+        int nul = body.indexOf(start, body.writerIndex(), (byte) 0);
+        int length = Math.min(PREFIX, (nul < 0 ? body.writerIndex() : nul) - start);
+        return isLocal(body.toString(start, length, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Whether {@code sql} starts with SET LOCAL or SET TRANSACTION (only its first statement is looked at). */
+    public static boolean isLocal(String sql) {
+        return LOCAL.matcher(sql.length() > PREFIX ? sql.substring(0, PREFIX) : sql).matches();
     }
 
     /** The capture for {@code sql}, or null when it is not exactly one plain SET/RESET. */

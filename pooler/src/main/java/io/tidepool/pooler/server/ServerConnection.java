@@ -62,7 +62,6 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private final ServerLogin login;
     private final ServerParameters parameters = new ServerParameters();
     private final RequestTracker tracker = new RequestTracker();
-    private final io.tidepool.pooler.link.SessionStateWatch sessionState = new io.tidepool.pooler.link.SessionStateWatch();
     private final ServerStatements statements;
     private final long createdNanos = System.nanoTime();
     private @Nullable Channel channel;
@@ -473,12 +472,6 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                     c.channel().write(frame.bytes(), c.channel().voidPromise());
                     flushTarget = c.channel();
                     tracker.drainFakes(c.channel());
-                    if (c.tracksStatements()) {
-                        String feature = sessionState.onReadyForQuery();
-                        if (feature != null) {
-                            c.usedSessionState(feature);      // before readyForQuery: a pinned client keeps us
-                        }
-                    }
                     c.readyForQuery(transactionStatus, outstanding, tracker.isEmpty());
                     return;
                 }
@@ -486,7 +479,6 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                     ParameterStatus status = ParameterStatus.decode(frame.body());
                     parameters.reported(status.name(), status.value());
                     c.parameterChanged(status.name(), status.value());
-                    sessionState.parameterReported(pool.settings().trackedParameters().contains(status.name()));
                     if (status.name().equals("in_hot_standby")) {
                         pool.group().targets().serverReported(target, status.name(), status.value());
                     }
@@ -505,10 +497,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         }
         if (unit.type() == 'C' && whole && c.tracksStatements()) {
             forgetStatementsOnDeallocateAll((Frame) unit, c);
-            String feature = sessionState.onCommandComplete(((Frame) unit).body(), transactionStatus);
-            if (feature != null) {
-                c.usedSessionState(feature);
-            }
+            c.commandComplete(((Frame) unit).body());    // session state the client's tags reveal (LISTEN, SET...)
         }
         c.channel().write(unit.content(), c.channel().voidPromise());
         flushTarget = c.channel();

@@ -1,0 +1,185 @@
+package io.tidepool.pooler.client;
+
+import io.netty.buffer.ByteBuf;
+import io.tidepool.pooler.link.SessionStateWatch;
+import io.tidepool.pooler.link.SetCapture;
+import io.tidepool.pooler.pool.Pool;
+import io.tidepool.pooler.pool.PoolMode;
+import io.tidepool.pooler.pool.PoolSettings;
+import io.tidepool.pooler.server.ServerConnection;
+import io.tidepool.wire.Frame;
+import io.tidepool.wire.backend.TransactionStatus;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One client's session parameters as transaction and statement pooling carry them (PgBouncer's varcache, client
+ * side): the values it wants on every server connection (startup parameters, tracked parameters the server reported
+ * back, and plain SETs the pooler recognised), and the watch that tells session state the pooler cannot carry.
+ *
+ * <p>A recognised SET inside a transaction block is held until the block's fate is known (RELIABILITY, issue 3):
+ * carried when it commits, dropped when it rolls back, as PostgreSQL keeps or undoes it.
+ *
+ * <p>Session state it cannot carry (LISTEN, SQL PREPARE, an unrecognised SET of an untracked parameter) pins the
+ * client to its server connection until it leaves, per session_state_policy.
+ *
+ * <p>Owned by one {@link ClientSession}; event-loop confined, like it. Allocates nothing per transaction; a SET in a
+ * block costs one list, once per client.
+ */
+final class ClientParameters {
+    /** The session's logger: the pinning line keeps the logger name operators filter on. */
+    private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+    /** Names in lower case; the order is the client's (startup packet first), which the welcome keeps. */
+    private final Map<String, String> wanted = new LinkedHashMap<>();
+    private final SessionStateWatch watch = new SessionStateWatch();
+    /** A plain SET/RESET the client sent in transaction mode, carried with it once the server confirms it. */
+    private @Nullable SetCapture pendingSet;
+    /** Recognised SETs of the open transaction block, carried when it commits. */
+    private @Nullable List<SetCapture> inBlock;
+    private boolean requestFailed;
+    /** Session state was seen: the server stays linked until the client leaves, then it is reset. */
+    private boolean pinned;
+
+    Map<String, String> wanted() {
+        return wanted;
+    }
+
+    /**
+     * A Query or Parse about to be forwarded (statement tracking on): a plain SET is captured, a SET LOCAL announced
+     * to the watch. Only text that starts with SET or RESET is decoded.
+     *
+     * @param pipelined whether earlier requests are still unanswered: a SET is then not captured (the capture is
+     *                  matched with the next ReadyForQuery), so its tag counts as session state instead
+     */
+    void forwarding(Frame frame, boolean pipelined) {
+        if (frame.type() == 'Q' && SetCapture.mayBeSet(frame.body())) {
+            String sql = io.tidepool.wire.buf.CStrings.read(frame.body(), "Query");
+            SetCapture capture = SetCapture.of(sql);
+            if (capture == null && SetCapture.isLocal(sql)) {
+                watch.localSetSent();
+            } else if (!pipelined) {
+                pendingSet = capture;
+            }
+        } else if (frame.type() == 'P' && SetCapture.parsesLocalSet(frame.body())) {
+            watch.localSetSent();
+        }
+    }
+
+    /** The server relayed an ErrorResponse for this client's current request. */
+    void requestFailed() {
+        requestFailed = true;
+        watch.onError();
+    }
+
+    /** A CommandComplete for this client: the feature it certainly used (LISTEN, PREPARE), or null. */
+    @Nullable String commandComplete(ByteBuf body) {
+        return watch.onCommandComplete(body);
+    }
+
+    /** The server reported a parameter change the client caused (SET): remember it for the next server. */
+    void parameterChanged(String name, String value, @Nullable PoolSettings settings) {
+        String key = name.toLowerCase(Locale.ROOT);
+        boolean tracked = settings != null && settings.trackedParameters().contains(key);
+        if (wanted.containsKey(key) || tracked && settings.poolMode() != PoolMode.SESSION) {
+            wanted.put(key, value);
+        }
+        watch.parameterReported(tracked);
+    }
+
+    /**
+     * A ReadyForQuery of statement-tracking client reached it: a recognised SET is carried (or held for its block),
+     * and session state the pooler cannot carry is reported.
+     *
+     * @return the session-state feature the request used ({@link SessionStateWatch#UNREPORTED_SET}), or null
+     */
+    @Nullable String readyForQuery(TransactionStatus status, int outstanding, ServerConnection s) {
+        SetCapture captured = requestFailed ? null : pendingSet;
+        pendingSet = null;
+        requestFailed = false;
+        String feature = watch.onReadyForQuery(status, outstanding, captured != null);
+        switch (watch.outcome()) {
+            case COMMITTED -> {
+                carryBlock(s);
+                if (captured != null) {
+                    carry(captured, s);
+                }
+            }
+            case ROLLED_BACK -> {
+                if (inBlock != null) {
+                    inBlock.clear();
+                }
+            }
+            case OPEN -> {
+                if (captured != null) {
+                    if (inBlock == null) {
+                        inBlock = new ArrayList<>(2);
+                    }
+                    inBlock.add(captured);
+                } else if (watch.rolledBackToSavepoint() && inBlock != null && !inBlock.isEmpty()) {
+                    inBlock.clear();                        // which of them survived is unknown: session state
+                    watch.uncertainSetInBlock();
+                }
+            }
+        }
+        return feature;
+    }
+
+    /**
+     * The client used session state that will not follow it to another server connection (transaction or statement
+     * mode): counted, logged once per client, and refused when session_state_policy = refuse.
+     *
+     * @return the refusal's message (the caller ends the client with 0A000), or null when the client goes on pinned
+     */
+    @Nullable String usedSessionState(String feature, Pool p, ClientSession client) {
+        p.group().countSessionStateUse();
+        if (p.settings().refuseSessionState() && SessionStateWatch.isCertain(feature)) {
+            return feature + " is not supported in " + p.settings().poolMode().configName()
+                    + " pooling mode (session_state_policy = refuse); use a session-mode pool";
+        }
+        if (!pinned) {
+            // The state lives on this server connection: the client keeps it (as in session mode) until it leaves,
+            // and the server is reset before anyone else gets it (RELIABILITY 68-70: "pinned or reset").
+            pinned = true;
+            log.warn("{} uses {} in {} pooling mode: pinned to its server connection until it disconnects",
+                    client, feature, p.settings().poolMode().configName());
+        }
+        return null;
+    }
+
+    /** Whether session state was seen: the client keeps its server until it leaves. */
+    boolean pinned() {
+        return pinned;
+    }
+
+    private void carryBlock(ServerConnection s) {
+        List<SetCapture> sets = inBlock;
+        if (sets != null && !sets.isEmpty()) {
+            for (int i = 0; i < sets.size(); i++) {
+                carry(sets.get(i), s);
+            }
+            sets.clear();
+        }
+    }
+
+    /**
+     * A recognised SET/RESET took effect: the client's wanted value changes (so it is replayed on its next server),
+     * and this server remembers that the pooler's bookkeeping owns the value (so the next client gets a RESET).
+     */
+    private void carry(SetCapture captured, ServerConnection s) {
+        String key = captured.name();
+        wanted.remove(key);
+        if (captured.value() == null) {
+            s.parameters().reset(key);
+        } else {
+            wanted.put(key, captured.value());
+            s.parameters().applied(key, captured.value());
+        }
+    }
+}
