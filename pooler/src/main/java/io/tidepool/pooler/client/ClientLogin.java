@@ -138,12 +138,13 @@ final class ClientLogin {
                 session.joined(p);
             }
         }
-        Map<String, String> wantedParameters = session.wantedParameters();
+        ClientParameters wantedParameters = session.parameters();
         // Keys are kept lower case (GUC names are case-insensitive): the per-link comparison then allocates nothing.
-        request.parameters().forEach((name, value) -> wantedParameters.put(name.toLowerCase(java.util.Locale.ROOT),
+        request.parameters().forEach((name, value) -> wantedParameters.want(name.toLowerCase(java.util.Locale.ROOT),
                 value));
         if (context.applicationNameAddHost()) {
-            wantedParameters.merge("application_name", " - " + session.peer(), String::concat);
+            wantedParameters.want("application_name",
+                    wantedParameters.wanted().getOrDefault("application_name", "") + " - " + session.peer());
         }
         if (context.logConnections()) {
             log.info("{} login attempt: db={} user={}", session, request.database(), request.user());
@@ -398,9 +399,9 @@ final class ClientLogin {
         if (loginTimeout != null) {
             loginTimeout.cancel(false);
         }
-        Map<String, String> wantedParameters = session.wantedParameters();
+        ClientParameters wantedParameters = session.parameters();
         Map<String, String> asked = new java.util.HashMap<>();
-        wantedParameters.forEach((name, value) -> asked.put(name.toLowerCase(java.util.Locale.ROOT), value));
+        wantedParameters.wanted().forEach((name, value) -> asked.put(name.toLowerCase(java.util.Locale.ROOT), value));
         // Parameters replayed per client (the built-in five and track_extra_parameters): other reported parameters
         // are read-only (is_superuser, session_authorization...) or not the client's to carry.
         io.tidepool.pooler.server.TrackedParameters tracked = pool != null
@@ -411,7 +412,7 @@ final class ClientLogin {
             if (tracked != null && tracked.contains(key) && !asked.containsKey(key)) {
                 // What the client was told is what it relies on: a server whose value another client changed must be
                 // set back before this client uses it (else A's SET TimeZone shows in B's session).
-                wantedParameters.put(key, value);
+                wantedParameters.want(key, value);
             }
         });
         session.write(session.cancelKey());

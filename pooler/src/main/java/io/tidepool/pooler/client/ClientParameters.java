@@ -38,6 +38,9 @@ final class ClientParameters {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     /** Names in lower case; the order is the client's (startup packet first), which the welcome keeps. */
     private final Map<String, String> wanted = new LinkedHashMap<>();
+    private final Map<String, String> wantedView = java.util.Collections.unmodifiableMap(wanted);
+    /** {@link #wanted} as its canonical instance (see {@link #canonical()}); null after a change until asked again. */
+    private @Nullable Map<String, String> canonical;
     private final SessionStateWatch watch = new SessionStateWatch();
     /** A plain SET/RESET the client sent in transaction mode, carried with it once the server confirms it. */
     private @Nullable SetCapture pendingSet;
@@ -47,8 +50,35 @@ final class ClientParameters {
     /** Session state was seen: the server stays linked until the client leaves, then it is reset. */
     private boolean pinned;
 
+    /** The parameters this client expects on its server, names in lower case; read-only (change with want/unwant). */
     Map<String, String> wanted() {
-        return wanted;
+        return wantedView;
+    }
+
+    /** The client expects {@code value} for {@code name} (lower case) from now on. */
+    void want(String name, String value) {
+        wanted.put(name, value);
+        canonical = null;
+    }
+
+    private void unwant(String name) {
+        wanted.remove(name);
+        canonical = null;
+    }
+
+    /**
+     * An immutable copy of {@link #wanted()}, the same instance for every client whose parameters are equal: a
+     * server connection remembers the instance it last matched, so the next client with the same parameters is
+     * recognised by one reference comparison instead of a lookup per parameter (ServerParameters#knownToMatch).
+     * Computed again only after a change (login, a carried SET).
+     */
+    Map<String, String> canonical() {
+        Map<String, String> c = canonical;
+        if (c == null) {
+            c = CanonicalParameters.of(wanted);
+            canonical = c;
+        }
+        return c;
     }
 
     /**
@@ -88,7 +118,9 @@ final class ClientParameters {
         String key = name.toLowerCase(Locale.ROOT);
         boolean tracked = settings != null && settings.trackedParameters().contains(key);
         if (wanted.containsKey(key) || tracked && settings.poolMode() != PoolMode.SESSION) {
-            wanted.put(key, value);
+            if (!value.equals(wanted.get(key))) {
+                want(key, value);
+            }
         }
         watch.parameterReported(tracked);
     }
@@ -174,11 +206,11 @@ final class ClientParameters {
      */
     private void carry(SetCapture captured, ServerConnection s) {
         String key = captured.name();
-        wanted.remove(key);
+        unwant(key);
         if (captured.value() == null) {
             s.parameters().reset(key);
         } else {
-            wanted.put(key, captured.value());
+            want(key, captured.value());
             s.parameters().applied(key, captured.value());
         }
     }

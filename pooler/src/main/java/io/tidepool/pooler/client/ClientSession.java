@@ -576,6 +576,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return parameters.wanted();
     }
 
+    /** {@link #wantedParameters()} as the instance shared by every client with equal parameters (read-only). */
+    public Map<String, String> canonicalParameters() {
+        return parameters.canonical();
+    }
+
+    ClientParameters parameters() {
+        return parameters;
+    }
+
     /** The janitor's per-client timeouts (see {@link ClientTimeout}): the first one expired ends the client. */
     public void checkTimeouts(long now, io.tidepool.pooler.pool.PoolSettings settings) {
         ClientTimeout expired = isClosed() || !loggedIn ? null

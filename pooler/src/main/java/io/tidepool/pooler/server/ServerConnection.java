@@ -357,7 +357,11 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         long checkDelay = settings.serverCheckDelay().toNanos();
         String checkQuery = settings.serverCheckQuery();
         boolean check = checkQuery != null && (checkDelay == 0 || System.nanoTime() - idleSinceNanos >= checkDelay);
-        ParameterSync.Plan plan = ParameterSync.plan(c.wantedParameters(), parameters);
+        java.util.Map<String, String> wanted = c.canonicalParameters();
+        ParameterSync.Plan plan = parameters.knownToMatch(wanted) ? null : ParameterSync.plan(wanted, parameters);
+        if (plan == null) {
+            parameters.matched(wanted);
+        }
         if (!check && plan == null) {
             linkNow(c);
             return;

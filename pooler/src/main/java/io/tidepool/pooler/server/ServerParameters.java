@@ -27,6 +27,10 @@ public final class ServerParameters {
     private final Map<String, String> reported = new LinkedHashMap<>();
     private final Map<String, String> reportedByKey = new HashMap<>();
     private final Map<String, Applied> applied = new HashMap<>();
+    /** Counts every change above: a match remembered at one version says nothing about the next. */
+    private int version;
+    private @Nullable Map<String, String> matched;
+    private int matchedVersion;
 
     private static String key(String name) {
         return name.toLowerCase(Locale.ROOT);
@@ -36,22 +40,26 @@ public final class ServerParameters {
     public void reported(String name, String value) {
         reported.put(name, value);
         reportedByKey.put(key(name), value);
+        version++;
     }
 
     /** Records that the pooler applied {@code value} for {@code name}; call after the server confirmed it. */
     public void applied(String name, String value) {
         String k = key(name);
         applied.put(k, new Applied(value, reportedByKey.get(k)));
+        version++;
     }
 
     /** The pooler ran RESET for {@code name}: its own value for it is gone. */
     public void reset(String name) {
         applied.remove(key(name));
+        version++;
     }
 
     /** After RESET ALL (DISCARD ALL does one), what the pooler applied is gone; reports follow for changed values. */
     public void forgetApplied() {
         applied.clear();
+        version++;
     }
 
     /** The reported parameters in the order the server sent them, as a client expects them at login. */
@@ -62,6 +70,20 @@ public final class ServerParameters {
     /** Names the pooler applied that are still in effect (lower case). */
     public Iterable<String> appliedNames() {
         return applied.keySet();
+    }
+
+    /**
+     * Whether this connection was found to match exactly {@code wanted} (compared by reference: clients with equal
+     * parameters share one instance) and nothing changed since: the per-link check without a lookup per parameter.
+     */
+    public boolean knownToMatch(Map<String, String> wanted) {
+        return wanted == matched && version == matchedVersion;
+    }
+
+    /** A full comparison found that this connection matches {@code wanted} (see {@link #knownToMatch}). */
+    public void matched(Map<String, String> wanted) {
+        matched = wanted;
+        matchedVersion = version;
     }
 
     /** Whether the connection already has {@code value} for {@code name}, as far as the pooler knows. */
