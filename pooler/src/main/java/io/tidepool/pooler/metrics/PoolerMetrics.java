@@ -28,7 +28,9 @@ public final class PoolerMetrics {
             Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5),
             Duration.ofSeconds(30), Duration.ofSeconds(60)};
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final CoarseClock clock = new CoarseClock();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT,
+            new io.prometheus.metrics.model.registry.PrometheusRegistry(), clock);
     private final Counter authFailures;
     private final Map<String, Counter> errorsByClass = new ConcurrentHashMap<>();
     private final Map<String, PoolFigures> figures = new ConcurrentHashMap<>();
@@ -81,6 +83,7 @@ public final class PoolerMetrics {
 
     /** Refreshes the pool figures and renders the Prometheus text format. */
     public String scrape() {
+        clock.refresh();
         refresh();
         return registry.scrape();
     }
