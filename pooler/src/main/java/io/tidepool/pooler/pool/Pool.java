@@ -135,8 +135,15 @@ public final class Pool {
             return;
         }
         ServerConnection server = idle.peekFirst();
-        if (server != null) {
+        if (server != null && waiting.isEmpty()) {
             server.link(client);
+            return;
+        }
+        if (server != null) {
+            // A server went idle in this read batch and serveWaiters is queued to give it to the oldest waiter:
+            // a newcomer takes its turn behind them (first come, first served keeps the latency tail short).
+            waiting.addLast(client);
+            waitingCount = waiting.size();
             return;
         }
         ErrorResponse failure = recentLoginFailure();
