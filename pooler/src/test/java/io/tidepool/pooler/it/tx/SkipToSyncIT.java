@@ -141,6 +141,53 @@ class SkipToSyncIT {
         assertThat(replies).isEqualTo(kind == 'Q' ? "12DCTDCZ1E(22012)Z" : "12DCVZ1E(22012)Z");
     }
 
+    static Stream<Boolean> tracking() {
+        return Stream.of(true, false);
+    }
+
+    /**
+     * A leaves after an error with no Sync sent: the server still ignores everything up to a Sync, so it must not
+     * go to B (whose Query it would ignore: B would wait forever).
+     */
+    @ParameterizedTest(name = "tracking={0}")
+    @MethodSource("tracking")
+    void clientLeavesAfterAnErrorBeforeItsSync(boolean tracking) {
+        String a = leaveMidBatch(tracking, concat(parse("", "SELECT 1/0"), bind("", ""), execute("", 0), flush()), 2);
+        assertThat(a).isEqualTo("1E(22012)");
+    }
+
+    /**
+     * A leaves with an extended batch answered but not Synced: its implicit transaction is still open on the server,
+     * and PostgreSQL rolls it back when a client disconnects; handing the server to B would commit A's INSERT.
+     */
+    @ParameterizedTest(name = "tracking={0}")
+    @MethodSource("tracking")
+    void clientLeavesWithAnExtendedBatchNotSynced(boolean tracking) {
+        try (RawClient pg = login(postgres.host(), postgres.port(), DB)) {
+            TxClients.value(pg, "CREATE TABLE IF NOT EXISTS skip_t (v int); TRUNCATE skip_t");
+        }
+        String a = leaveMidBatch(tracking, concat(parse("", "INSERT INTO skip_t VALUES (1)"), bind("", ""),
+                execute("", 0), flush()), 3);
+        assertThat(a).isEqualTo("12C");
+        try (RawClient pg = login(postgres.host(), postgres.port(), DB)) {
+            assertThat(TxClients.value(pg, "SELECT count(*) FROM skip_t")).as("A's uncommitted INSERT").isEqualTo("0");
+        }
+    }
+
+    /** A sends {@code script}, reads {@code replies} replies and disconnects while B waits for the server. */
+    private String leaveMidBatch(boolean tracking, byte[] script, int replies) {
+        try (TxClients.Pair pair = TxClients.pair(tracking ? tracked : untracked, DB)) {
+            String a = summary(Ext.take(pair.a().send(script), replies));
+            pair.b().send(Ext.query("SELECT 'b-only'"));
+            RawClient.sleep(Duration.ofMillis(100));
+            pair.a().close();
+            List<Message> b = pair.b().untilReady(Duration.ofSeconds(10));
+            assertThat(summary(b)).as("B's replies").isEqualTo("TDCZ");
+            assertThat(Ext.firstColumns(b)).containsExactly("b-only");
+            return a;
+        }
+    }
+
     /**
      * Runs {@code script} on a direct connection and, through Tidepool, as client A of a pair sharing one server;
      * the replies must be identical. Then B (same pool) and A must each get the server and their own rows: B's wait
