@@ -13,7 +13,9 @@ import java.util.function.BiConsumer;
  * The responses one server connection still owes, in request order (PgBouncer's {@code outstanding_requests}).
  * Needed because the pooler answers some requests itself (a Parse of a statement the server already has, a Close of
  * a client's statement) and sends some of its own (a Parse on a server that lacks a statement, a Close to make room):
- * their answers must be invented or swallowed at exactly the point where the server would have sent them.
+ * their answers must be invented or swallowed at exactly the point where the server would have sent them. For a client
+ * without statement tracking the server connection feeds it every message as it is ({@link #addPassedThrough}), so
+ * that in every mode it knows which Query or FunctionCall an error made the server skip ({@link #takeSkippedReadies}).
  *
  * <p>Rules (protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY): each Parse, Bind, Close ends with one completion message;
  * Describe with RowDescription or NoData; Execute with CommandComplete, PortalSuspended or EmptyQueryResponse; Sync,
