@@ -13,7 +13,9 @@ import java.util.function.BiConsumer;
  * The responses one server connection still owes, in request order (PgBouncer's {@code outstanding_requests}).
  * Needed because the pooler answers some requests itself (a Parse of a statement the server already has, a Close of
  * a client's statement) and sends some of its own (a Parse on a server that lacks a statement, a Close to make room):
- * their answers must be invented or swallowed at exactly the point where the server would have sent them.
+ * their answers must be invented or swallowed at exactly the point where the server would have sent them. For a client
+ * without statement tracking the server connection feeds it every message as it is ({@link #addPassedThrough}), so
+ * that in every mode it knows which Query or FunctionCall an error made the server skip ({@link #takeSkippedReadies}).
  *
  * <p>Rules (protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY): each Parse, Bind, Close ends with one completion message;
  * Describe with RowDescription or NoData; Execute with CommandComplete, PortalSuspended or EmptyQueryResponse; Sync,
@@ -80,6 +82,8 @@ public final class RequestTracker {
     private int closedAssumed;
     /** An error with no Sync pending: the server ignores everything until the client's next Sync. */
     private boolean serverSkipping;
+    /** Queries and FunctionCalls the server skipped after an error: no ReadyForQuery will answer them. */
+    private int skippedReadies;
 
     public void add(Kind kind) {
         pending.addLast(kind);
@@ -89,6 +93,27 @@ public final class RequestTracker {
             closedAssumed += openAssumed;
             openAssumed = 0;
             serverSkipping = false;
+        }
+    }
+
+    /**
+     * A client message forwarded as it is, for a client without statement tracking (max_prepared_statements = 0 or
+     * session mode), so that the replies, and the Query or FunctionCall an error makes the server skip, are known in
+     * every pool mode. Its statement names are not tracked: a Parse is accounted like an unnamed one.
+     */
+    public void addPassedThrough(byte type) {
+        switch (type) {
+            case 'P' -> add(Kind.PARSE_UNNAMED);
+            case 'B' -> add(Kind.BIND);
+            case 'E' -> add(Kind.EXECUTE);
+            case 'D' -> add(Kind.DESCRIBE_PORTAL);          // either Describe ends with RowDescription or NoData
+            case 'C' -> add(Kind.CLOSE);
+            case 'S' -> add(Kind.SYNC);
+            case 'Q' -> add(Kind.QUERY);
+            case 'F' -> add(Kind.FUNCTION_CALL);
+            default -> {
+                // Flush, CopyData/CopyDone/CopyFail: no reply of their own
+            }
         }
     }
 
@@ -140,6 +165,16 @@ public final class RequestTracker {
     /** True after an error with no Sync sent yet: the server will ignore every message up to the client's Sync. */
     public boolean serverSkipping() {
         return serverSkipping;
+    }
+
+    /**
+     * Hands over (and clears) the number of Queries and FunctionCalls the server skipped after the last error: they
+     * were sent inside an extended batch after the failed message, and only the batch's Sync gets a ReadyForQuery.
+     */
+    public int takeSkippedReadies() {
+        int skipped = skippedReadies;
+        skippedReadies = 0;
+        return skipped;
     }
 
     public boolean hasUndo() {
@@ -257,6 +292,7 @@ public final class RequestTracker {
                     undoClientDefs.add(closedDefs.pollFirst());
                 }
                 case ERROR_FAKE -> errors.pollFirst().release();     // PostgreSQL would not have got that far
+                case QUERY, FUNCTION_CALL -> skippedReadies++;       // postgres.c ignore_till_sync skips them too
                 default -> {
                 }
             }
@@ -327,5 +363,6 @@ public final class RequestTracker {
         openAssumed = 0;
         closedAssumed = 0;
         serverSkipping = false;
+        skippedReadies = 0;
     }
 }

@@ -85,6 +85,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private boolean closeNeeded;
     private long requestStartNanos;
     private long readyNanos;
+    /** Parse/Bind/Describe/Execute/Close sent since the last Query, FunctionCall or Sync: an extended batch open. */
+    private boolean batchOpen;
 
     private ServerConnection(Pool pool, ServerTarget target) {
         this.pool = pool;
@@ -407,6 +409,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     /** Writes bytes the pooler built for this server (rewritten or injected messages). */
     @Override
     public void sendBuilt(ByteBuf bytes) {
+        batchOpen = true;                                   // only the rewriter builds: Parse/Bind/Describe/Close
         pool.stats().received(bytes.readableBytes());
         channel().write(bytes, channel().voidPromise());
     }
@@ -429,8 +432,27 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     /** Writes a client's bytes to the server; Query, Sync and FunctionCall each expect one ReadyForQuery. */
     @Override
     public void send(WireUnit unit) {
-        byte type = unit.type();
-        if ((type == 'Q' || type == 'S' || type == 'F') && startsMessage(unit)) {
+        if (startsMessage(unit)) {
+            account(unit.type());
+        }
+        pool.stats().received(unit.content().readableBytes());
+        channel().write(unit.content(), channel().voidPromise());
+    }
+
+    /** What the server will owe for a client message about to be written (by its first part). */
+    private void account(byte type) {
+        if (tracker.serverSkipping() && type != 'S') {
+            // protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY: after an error in an extended batch the server discards
+            // every message up to the client's Sync, this one included (a Query or FunctionCall gets no
+            // ReadyForQuery). A tracking client's rewriter drops them before they get here.
+            return;
+        }
+        ClientSession c = client;
+        if (c != null && !c.tracksStatements()) {
+            tracker.addPassedThrough(type);                 // a rewriter tracks what it forwards itself
+        }
+        if (type == 'Q' || type == 'S' || type == 'F') {
+            batchOpen = false;                              // each ends (commits) an implicit extended-query block
             if (outstanding++ == 0) {
                 requestStartNanos = System.nanoTime();      // query_timeout counts from the oldest request
                 // Statistics: a request (and, from idle, a transaction) starts with the first one outstanding.
@@ -439,9 +461,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                     xactStartNanos = queryStartNanos;
                 }
             }
+        } else if (type == 'P' || type == 'B' || type == 'E' || type == 'D' || type == 'C') {
+            batchOpen = true;
         }
-        pool.stats().received(unit.content().readableBytes());
-        channel().write(unit.content(), channel().voidPromise());
     }
 
     private static boolean startsMessage(WireUnit unit) {
@@ -462,6 +484,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         }
         if (tracker.hasUndo()) {
             tracker.drainUndo(c::setBackStatement);       // requests skipped after an error (at 'E' or 'Z')
+        }
+        if (unit.type() == ErrorResponse.TYPE) {
+            skippedAfterError();
         }
         if (unit instanceof Frame frame && ControlMessages.isControl(frame.type())) {
             switch (frame.type()) {
@@ -507,6 +532,24 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         flushTarget = c.channel();
         if (!tracker.isEmpty()) {
             tracker.drainFakes(c.channel());
+        }
+    }
+
+    /**
+     * An error in an extended batch made the server skip the Queries and FunctionCalls sent after the failed message
+     * and before the Sync (postgres.c ignore_till_sync): they will get no ReadyForQuery, so they are no longer owed.
+     * Without this the server was never released in transaction mode (issue 3).
+     */
+    private void skippedAfterError() {
+        int skipped = tracker.takeSkippedReadies();
+        if (skipped == 0) {
+            return;
+        }
+        outstanding = Math.max(0, outstanding - skipped);
+        if (outstanding == 0) {
+            // No Sync sent yet: the server now waits for the client, and the request is over (the Sync starts one).
+            readyNanos = System.nanoTime();
+            queryStartNanos = 0;
         }
     }
 
@@ -556,7 +599,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         channel().config().setAutoRead(true);
         if (clientMidMessage) {
             close("client disconnected in the middle of a message");
-        } else if (outstanding > 0 || !tracker.isEmpty()) {
+        } else if (outstanding > 0 || !tracker.isEmpty() || batchOpen) {
+            // batchOpen: an extended batch without its Sync holds an implicit transaction (or, after an error, makes
+            // the server ignore the next client's queries) that no ReadyForQuery has reported.
             close("client disconnected with query in progress");
         } else if (transactionStatus != TransactionStatus.IDLE) {
             close("client disconnected inside a transaction");
