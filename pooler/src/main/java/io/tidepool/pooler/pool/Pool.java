@@ -132,6 +132,7 @@ public final class Pool {
             // PAUSE (admin console): the client waits in the queue until RESUME; query_wait_timeout still applies.
             waiting.addLast(client);
             waitingCount = waiting.size();
+            loop.execute(serveWaitersTask);
             return;
         }
         ServerConnection server = idle.peekFirst();
