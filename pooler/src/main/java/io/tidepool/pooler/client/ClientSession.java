@@ -54,6 +54,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** The login phase; after ReadyForQuery only {@link #linked} (first link) and {@link #finish} call it. */
     private final ClientLogin login;
     private final ArrayDeque<WireUnit> held = new ArrayDeque<>();
+    /** Bytes in {@link #held}; reading stops while waiting once they pass {@link #HOLD_WHILE_READING}. */
+    private int heldBytes;
+    private static final int HOLD_WHILE_READING = 16 * 1024;
     private final ClientParameters parameters = new ClientParameters();
     private final long connectedNanos = System.nanoTime();
     /** The disconnect line is written (by disconnectWith): finish does not write a second one. */
@@ -421,13 +424,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void hold(WireUnit unit) {
         localAnswers.reset();
         held.addLast(unit);
+        heldBytes += unit.content().readableBytes();
         if (state == ClientState.IDLE && pool != null) {
             moveTo(ClientState.WAITING_FOR_SERVER, "query while idle");
             pool.acquire(this);                             // links at once when a server is idle: the usual case
         }
-        if (state == ClientState.WAITING_FOR_SERVER && channel().config().isAutoRead()) {
-            // Bounded: stop reading until a server is linked; what is held is at most one read's worth. Only when
-            // the client really waits: toggling autoRead costs an epoll_ctl each way.
+        if (state == ClientState.WAITING_FOR_SERVER && heldBytes > HOLD_WHILE_READING
+                && channel().config().isAutoRead()) {
+            // Bounded: past HOLD_WHILE_READING, stop reading until a server is linked; at most one more read's worth
+            // is held. Not before: a waiting client usually sends nothing more, and toggling autoRead costs an
+            // epoll_ctl each way (two per transaction when clients outnumber servers).
             channel().config().setAutoRead(false);
         }
     }
@@ -443,6 +449,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** Linked, but behind the barrier: kept in order; reading pauses, so at most one read's worth is held. */
     private void holdBehindBarrier(WireUnit unit) {
         held.addLast(unit);
+        heldBytes += unit.content().readableBytes();
         if (channel().config().isAutoRead()) {
             channel().config().setAutoRead(false);
         }
@@ -451,7 +458,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** Forwards what is held, in order, up to the barrier; reading resumes once nothing is held. */
     private void forwardHeld(ServerConnection s) {
         while (!held.isEmpty() && state == ClientState.LINKED && !behindBarrier(s)) {
-            forwardToServer(held.pollFirst());
+            WireUnit unit = held.pollFirst();
+            heldBytes -= unit.content().readableBytes();
+            forwardToServer(unit);
         }
         if (held.isEmpty() && state == ClientState.LINKED && !channel().config().isAutoRead()) {
             channel().config().setAutoRead(true);
@@ -499,6 +508,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         moveTo(ClientState.CLOSED, reason);
         login.close();
+        heldBytes = 0;
         while (!held.isEmpty()) {
             ReferenceCountUtil.release(held.pollFirst().content());
         }
