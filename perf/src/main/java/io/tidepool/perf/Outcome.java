@@ -19,6 +19,36 @@ sealed interface Outcome permits Outcome.Measured, Outcome.Skipped, Outcome.Fail
             implements Outcome {
     }
 
+    /**
+     * The median of each figure over {@code earlier} runs and {@code last}, when all were measured; otherwise the
+     * first outcome that was not (a failure is never hidden by a median).
+     */
+    static Outcome median(java.util.List<Outcome> earlier, Outcome last) {
+        java.util.List<Measured> runs = new java.util.ArrayList<>();
+        for (Outcome o : earlier) {
+            if (!(o instanceof Measured m)) {
+                return o;
+            }
+            runs.add(m);
+        }
+        if (!(last instanceof Measured lastRun)) {
+            return last;
+        }
+        runs.add(lastRun);
+        if (runs.size() == 1) {
+            return lastRun;
+        }
+        return new Measured(median(runs, Measured::tps), runs.stream().mapToLong(Measured::transactions).sum(),
+                runs.stream().mapToLong(Measured::failed).sum(), median(runs, Measured::averageMs),
+                median(runs, Measured::p99Ms), median(runs, Measured::cpuUsPerTx));
+    }
+
+    private static double median(java.util.List<Measured> runs, java.util.function.ToDoubleFunction<Measured> figure) {
+        double[] values = runs.stream().mapToDouble(figure).sorted().toArray();
+        int mid = values.length / 2;
+        return values.length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+    }
+
     /** Deliberately not run (unsupported by this target, too many connections for PostgreSQL...). */
     record Skipped(String reason) implements Outcome {
     }

@@ -59,6 +59,9 @@ public final class SideBySide implements Callable<Integer> {
     @Nullable Integer scale;
     @Option(names = "--pool-size", description = "default_pool_size for transaction/statement mode")
     @Nullable Integer poolSize;
+    @Option(names = "--repeat", defaultValue = "1", description = "runs of each pooler cell, PgBouncer and Tidepool "
+            + "alternating; each figure is the median of its runs (a shared machine's noise is large)")
+    int repeat = 1;
     @Option(names = "--warmup", description = "seconds of pgbench -S through each pooler before its cells")
     @Nullable Integer warmup;
     @Option(names = "--direct-max-clients", description = "above this many clients, direct is n/a")
@@ -228,6 +231,16 @@ public final class SideBySide implements Callable<Integer> {
 
         private Map<Target, Outcome> measure(Workload workload, String protocol, int count) {
             Map<Target, Outcome> outcomes = new EnumMap<>(Target.class);
+            Map<Target, List<Outcome>> repeated = new EnumMap<>(Target.class);
+            for (int run = 1; run < repeat; run++) {
+                // Extra runs first, the poolers alternating; the last run below completes each list.
+                for (Target target : plan.targets()) {
+                    if (target != Target.DIRECT) {
+                        repeated.computeIfAbsent(target, t -> new java.util.ArrayList<>())
+                                .add(throughPooler(target, workload, protocol, count));
+                    }
+                }
+            }
             for (Target target : plan.targets()) {
                 outcomes.put(target, switch (target) {
                     case DIRECT -> count > plan.directMaxClients()
@@ -237,7 +250,8 @@ public final class SideBySide implements Callable<Integer> {
                                 return runner.run(primary.target(PostgresNode.SUPERUSER, DATABASE), workload,
                                         protocol, count, plan.durationSeconds(), null);
                             });
-                    case PGBOUNCER, TIDEPOOL -> throughPooler(target, workload, protocol, count);
+                    case PGBOUNCER, TIDEPOOL -> Outcome.median(repeated.getOrDefault(target, List.of()),
+                            throughPooler(target, workload, protocol, count));
                 });
             }
             return outcomes;
