@@ -7,48 +7,43 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import io.tidepool.auth.AuthenticationException;
 import io.tidepool.pooler.client.ClientSession;
-import io.tidepool.pooler.link.CommandTag;
 import io.tidepool.pooler.link.LinkedServer;
 import io.tidepool.pooler.link.RequestTracker;
 import io.tidepool.pooler.link.ServerStatements;
+import io.tidepool.pooler.metrics.PoolStats;
 import io.tidepool.pooler.pool.Pool;
 import io.tidepool.pooler.pool.ServerTarget;
 import io.tidepool.wire.Frame;
+import io.tidepool.wire.FramePart;
 import io.tidepool.wire.Limits;
 import io.tidepool.wire.Printable;
 import io.tidepool.wire.ProtocolException;
 import io.tidepool.wire.WireUnit;
-import io.tidepool.wire.backend.Authentication;
 import io.tidepool.wire.backend.BackendKeyData;
-import io.tidepool.wire.backend.ControlMessages;
 import io.tidepool.wire.backend.ErrorResponse;
 import io.tidepool.wire.backend.NoticeResponse;
 import io.tidepool.wire.backend.ParameterStatus;
-import io.tidepool.wire.backend.ReadyForQuery;
 import io.tidepool.wire.backend.TransactionStatus;
 import io.tidepool.wire.codec.Direction;
 import io.tidepool.wire.codec.FrameDecoder;
 import io.tidepool.wire.error.SqlState;
-import io.tidepool.wire.frontend.Query;
 import io.tidepool.wire.frontend.Terminate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * One connection from Tidepool to PostgreSQL, and the Netty handler that reads it.
  *
  * <p>Lifecycle in {@link ServerState}; {@link #moveTo} is the only place that changes it (and keeps the pool's lists in
- * step). While {@link ServerState#LINKED}, every frame from the server is written to the client as the bytes it
- * arrived in; only ReadyForQuery, ParameterStatus and ErrorResponse are looked at (DESIGN hot-path rules 1–3).
- * {@link #close} is the one exit door.
+ * step). What it reads goes, by state, to one helper it owns: {@link ServerStartup} while AUTHENTICATING (TLS, login,
+ * connect_query), {@link InternalQueries} while CHECKING or RESETTING (server check, parameter sync,
+ * server_reset_query), {@link ClientRelay} while {@link ServerState#LINKED} (every frame written to the client as the
+ * bytes it arrived in; only ReadyForQuery, ParameterStatus and ErrorResponse are looked at, DESIGN hot-path rules
+ * 1–3). {@link RequestAccounting} counts what the server owes. {@link #close} is the one exit door.
  *
  * <p>Event-loop confined: the channel, its client and its pool share one loop.
  */
@@ -58,41 +53,34 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     private final long id = IDS.incrementAndGet();
     private final Pool pool;
+    private final PoolStats stats;
     private final ServerTarget target;
-    private final ServerLogin login;
     private final ServerParameters parameters = new ServerParameters();
     private final RequestTracker tracker = new RequestTracker();
     private final ServerStatements statements;
+    private final RequestAccounting requests;
+    private final ServerStartup startup;
+    private final InternalQueries internal;
+    private final ClientRelay relay;
     private final long createdNanos = System.nanoTime();
     private @Nullable Channel channel;
     private ServerState state = ServerState.CONNECTING;
-    private @Nullable BackendKeyData backendKey;
     private @Nullable ClientSession client;
-    private @Nullable InternalQuery internal;
-    private @Nullable ErrorResponse loginError;
-    private @Nullable ScheduledFuture<?> loginTimeout;
-    private int outstanding;
-    private TransactionStatus transactionStatus = TransactionStatus.IDLE;
-    private @Nullable Channel flushTarget;
-    private boolean dying;
     private int cancelsInFlight;
     private long idleSinceNanos = createdNanos;
     private long linkedSinceNanos;
-    // Statistics (issue 7): when the current request and transaction started; 0 when none is running.
-    private long queryStartNanos;
-    private long xactStartNanos;
     /** RECONNECT: close instead of returning to the pool (PgBouncer close_needed). */
     private boolean closeNeeded;
-    private long requestStartNanos;
-    private long readyNanos;
-    /** Parse/Bind/Describe/Execute/Close sent since the last Query, FunctionCall or Sync: an extended batch open. */
-    private boolean batchOpen;
 
     private ServerConnection(Pool pool, ServerTarget target) {
         this.pool = pool;
+        this.stats = pool.stats();
         this.target = target;
-        this.login = new ServerLogin(target, pool.group().scramPassThrough());
         this.statements = new ServerStatements(pool.group().knownStatements());
+        this.requests = new RequestAccounting(tracker, stats);
+        this.startup = new ServerStartup(this, pool, target);
+        this.internal = new InternalQueries(this, pool, parameters, requests);
+        this.relay = new ClientRelay(pool, target, parameters, tracker, statements, requests);
     }
 
     /** Opens a new server connection for {@code pool}; it reports to the pool when it is idle or closed. */
@@ -108,10 +96,10 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                     }
                 }).addListener((ChannelFutureListener) future -> {
                     if (!future.isSuccess()) {
-                        server.loginError = ErrorResponse.fatal(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
+                        server.startup.fail(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
                                 "could not connect to server " + server.target.host() + ":" + server.target.port()
-                                        + ": " + describe(future.cause()));
-                        server.close("connect failed: " + describe(future.cause()));
+                                        + ": " + describe(future.cause()),
+                                "connect failed: " + describe(future.cause()));
                     }
                 });
     }
@@ -138,40 +126,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         moveTo(ServerState.AUTHENTICATING, "connected");
-        long timeout = pool.settings().serverConnectTimeout().toMillis();
-        if (timeout > 0) {
-            loginTimeout = ctx.executor().schedule(() -> {
-                loginError = ErrorResponse.fatal(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
-                        "server login timed out (server_connect_timeout)");
-                close("login timed out");
-            }, timeout, TimeUnit.MILLISECONDS);
-        }
-        ServerTls tls = pool.group().connector().tls();
-        if (!tls.appliesTo(target)) {
-            sendStartup(ctx);
-            return;
-        }
-        tls.begin(ctx, target, new ServerTls.Outcome() {
-            @Override
-            public void proceed(byte @Nullable [] tlsServerEndPoint) {
-                if (state == ServerState.AUTHENTICATING) {
-                    login.tlsServerEndPoint(tlsServerEndPoint);
-                    sendStartup(ctx);
-                }
-            }
-
-            @Override
-            public void fail(String reason) {
-                loginError = ErrorResponse.fatal(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION, reason);
-                close(reason);
-            }
-        });
-    }
-
-    private void sendStartup(ChannelHandlerContext ctx) {
-        ByteBuf startup = ctx.alloc().buffer(128);
-        login.startupMessage().encode(startup);
-        ctx.writeAndFlush(startup, ctx.voidPromise());
+        startup.begin(ctx);
     }
 
     @Override
@@ -180,11 +135,11 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         try {
             switch (state) {
                 case LINKED -> {
-                    forwardToClient(unit);
+                    relay.forward(unit, client);
                     unit = null;                              // ownership passed
                 }
-                case AUTHENTICATING -> onLoginMessage(ctx, (Frame) unit);
-                case CHECKING, RESETTING -> onInternalMessage(unit);
+                case AUTHENTICATING -> startup.onMessage(ctx, (Frame) unit);
+                case CHECKING, RESETTING -> internal.onMessage(unit);
                 case IDLE -> onUnsolicited(unit);
                 case CONNECTING, CLOSED -> {
                 }
@@ -198,12 +153,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        Channel target = flushTarget;
-        if (target != null) {
-            // The client written to in this read batch, even if the link ended in the middle of it.
-            flushTarget = null;
-            target.flush();
-        }
+        relay.flushClient();
     }
 
     @Override
@@ -239,102 +189,6 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         }
     }
 
-    // ---- login -----------------------------------------------------------------------------------------------
-
-    private void onLoginMessage(ChannelHandlerContext ctx, Frame frame) {
-        if (!ControlMessages.isControl(frame.type())) {
-            if (frame.type() == NoticeResponse.TYPE) {
-                return;
-            }
-            throw new ProtocolException("message '" + Printable.typeChar(frame.type()) + "' during login");
-        }
-        switch (ControlMessages.decode(frame)) {
-            case Authentication request -> {
-                try {
-                    ByteBuf answer = login.answer(request, ctx.alloc());
-                    if (answer != null) {
-                        ctx.writeAndFlush(answer, ctx.voidPromise());
-                    }
-                } catch (AuthenticationException e) {
-                    loginError = ErrorResponse.fatal(e.sqlState(), e.getMessage());
-                    close("login failed: " + e.getMessage());
-                }
-            }
-            case ErrorResponse error -> {
-                loginError = error;
-                close("login failed: " + error.code() + " " + error.message());
-            }
-            case ParameterStatus(var name, var value) -> {
-                parameters.reported(name, value);
-                if (name.equals("in_hot_standby")) {
-                    pool.group().targets().serverReported(target, name, value);
-                }
-            }
-            case BackendKeyData key -> backendKey = key;
-            case ReadyForQuery ready -> {
-                if (!login.isDone()) {
-                    throw new ProtocolException("ReadyForQuery before AuthenticationOk");
-                }
-                if (loginTimeout != null) {
-                    loginTimeout.cancel(false);
-                }
-                pool.rememberWelcome(parameters.reported());
-                String connectQuery = pool.settings().connectQuery();
-                if (connectQuery.isEmpty()) {
-                    moveTo(ServerState.IDLE, "login complete");
-                } else {
-                    moveTo(ServerState.CHECKING, "running connect_query");
-                    runInternal(connectQuery, error -> {
-                        if (state == ServerState.CLOSED) {
-                            return;
-                        }
-                        if (error != null) {
-                            loginError = error;
-                            close("connect_query failed: " + error.message());
-                        } else {
-                            moveTo(ServerState.IDLE, "login complete");
-                        }
-                    });
-                }
-            }
-            case io.tidepool.wire.backend.NegotiateProtocolVersion negotiation ->
-                    throw new ProtocolException("unexpected NegotiateProtocolVersion for protocol 3.0");
-        }
-    }
-
-    // ---- internal queries ------------------------------------------------------------------------------------
-
-    private void runInternal(String sql, Consumer<@Nullable ErrorResponse> onDone) {
-        internal = new InternalQuery(sql, onDone);
-        outstanding++;
-        ByteBuf out = channel().alloc().buffer(16 + sql.length());
-        new Query(sql).encode(out);
-        channel().writeAndFlush(out, channel().voidPromise());
-    }
-
-    private void onInternalMessage(WireUnit unit) {
-        InternalQuery query = internal;
-        if (query == null || !(unit instanceof Frame frame)) {
-            throw new ProtocolException("unexpected data from server while idle");
-        }
-        switch (frame.type()) {
-            case ErrorResponse.TYPE -> query.error(ErrorResponse.decode(frame.body()));
-            case ParameterStatus.TYPE -> {
-                ParameterStatus status = ParameterStatus.decode(frame.body());
-                parameters.reported(status.name(), status.value());
-            }
-            case ReadyForQuery.TYPE -> {
-                outstanding--;
-                transactionStatus = ReadyForQuery.decode(frame.body()).status();
-                internal = null;
-                query.complete();
-            }
-            default -> {
-                // Rows, CommandComplete, notices of the pooler's own query: nobody wants them.
-            }
-        }
-    }
-
     private void onUnsolicited(WireUnit unit) {
         if (unit instanceof Frame frame && frame.type() == ErrorResponse.TYPE) {
             ErrorResponse error = ErrorResponse.decode(frame.body());
@@ -352,56 +206,16 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     /**
      * Gives this idle server to {@code c}: after a health check (server_check_delay) and the parameter sync, if
-     * either is needed, in one round trip; then {@link ClientSession#linked}.
+     * either is needed, in one round trip ({@link InternalQueries#link}); then {@link ClientSession#linked}.
      */
     public void link(ClientSession c) {
-        var settings = pool.settings();
-        long checkDelay = settings.serverCheckDelay().toNanos();
-        String checkQuery = settings.serverCheckQuery();
-        boolean check = checkQuery != null && (checkDelay == 0 || System.nanoTime() - idleSinceNanos >= checkDelay);
-        java.util.Map<String, String> wanted = c.canonicalParameters();
-        ParameterSync.Plan plan = parameters.knownToMatch(wanted) ? null : ParameterSync.plan(wanted, parameters);
-        if (plan == null) {
-            parameters.matched(wanted);
-        }
-        if (!check && plan == null) {
-            linkNow(c);
-            return;
-        }
-        String sql = (check ? checkQuery : "")
-                + (plan == null ? "" : (check && !checkQuery.isEmpty() ? ";" : "") + plan.sql());
-        moveTo(ServerState.CHECKING, check ? "server check" : "parameter sync");
-        runInternal(sql, error -> {
-            if (state == ServerState.CLOSED) {
-                if (!c.isClosed()) {
-                    pool.acquire(c);                      // the check killed it: try another server
-                }
-                return;
-            }
-            if (error == null && plan != null) {
-                plan.sets().forEach(parameters::applied);
-                plan.resets().forEach(parameters::reset);
-            }
-            if (error != null && plan == null) {
-                close("server check failed: " + error.message());
-                if (!c.isClosed()) {
-                    pool.acquire(c);
-                }
-            } else if (c.isClosed()) {
-                moveTo(ServerState.IDLE, "client left during server check");
-            } else if (error != null) {
-                moveTo(ServerState.IDLE, "parameter sync failed");
-                c.linkFailed(error);
-            } else {
-                linkNow(c);
-            }
-        });
+        internal.link(c);
     }
 
-    private void linkNow(ClientSession c) {
+    void linkNow(ClientSession c) {
         client = c;
         linkedSinceNanos = System.nanoTime();
-        pool.stats().assigned(linkedSinceNanos - c.waitStartNanos());
+        stats.assigned(linkedSinceNanos - c.waitStartNanos());
         moveTo(ServerState.LINKED, "linked to a client");
         c.linked(this);
     }
@@ -409,8 +223,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     /** Writes bytes the pooler built for this server (rewritten or injected messages). */
     @Override
     public void sendBuilt(ByteBuf bytes) {
-        batchOpen = true;                                   // only the rewriter builds: Parse/Bind/Describe/Close
-        pool.stats().received(bytes.readableBytes());
+        requests.builtSent();                               // only the rewriter builds: Parse/Bind/Describe/Close
+        stats.received(bytes.readableBytes());
         channel().write(bytes, channel().voidPromise());
     }
 
@@ -432,148 +246,16 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     /** Writes a client's bytes to the server; Query, Sync and FunctionCall each expect one ReadyForQuery. */
     @Override
     public void send(WireUnit unit) {
-        if (startsMessage(unit)) {
-            account(unit.type());
+        if (unit instanceof Frame || ((FramePart) unit).first()) {
+            requests.sent(unit.type(), client);
         }
-        pool.stats().received(unit.content().readableBytes());
+        stats.received(unit.content().readableBytes());
         channel().write(unit.content(), channel().voidPromise());
-    }
-
-    /** What the server will owe for a client message about to be written (by its first part). */
-    private void account(byte type) {
-        if (tracker.serverSkipping() && type != 'S') {
-            // protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY: after an error in an extended batch the server discards
-            // every message up to the client's Sync, this one included (a Query or FunctionCall gets no
-            // ReadyForQuery). A tracking client's rewriter drops them before they get here.
-            return;
-        }
-        ClientSession c = client;
-        if (c != null && !c.tracksStatements()) {
-            tracker.addPassedThrough(type);                 // a rewriter tracks what it forwards itself
-        }
-        if (type == 'Q' || type == 'S' || type == 'F') {
-            batchOpen = false;                              // each ends (commits) an implicit extended-query block
-            if (outstanding++ == 0) {
-                requestStartNanos = System.nanoTime();      // query_timeout counts from the oldest request
-                // Statistics: a request (and, from idle, a transaction) starts with the first one outstanding.
-                queryStartNanos = requestStartNanos;
-                if (xactStartNanos == 0 && transactionStatus == TransactionStatus.IDLE) {
-                    xactStartNanos = queryStartNanos;
-                }
-            }
-        } else if (type == 'P' || type == 'B' || type == 'E' || type == 'D' || type == 'C') {
-            batchOpen = true;
-        }
-    }
-
-    private static boolean startsMessage(WireUnit unit) {
-        return unit instanceof Frame || ((io.tidepool.wire.FramePart) unit).first();
     }
 
     public void flush() {
         channel().flush();
     }
-
-    private void forwardToClient(WireUnit unit) {
-        ClientSession c = client;
-        pool.stats().sent(unit.content().readableBytes());
-        boolean whole = unit instanceof Frame;
-        if ((whole || ((io.tidepool.wire.FramePart) unit).first()) && tracker.onServerMessage(unit.type(), statements)) {
-            ReferenceCountUtil.release(unit.content());     // the answer to a request the pooler made itself
-            return;
-        }
-        if (tracker.hasUndo()) {
-            tracker.drainUndo(c::setBackStatement);       // requests skipped after an error (at 'E' or 'Z')
-        }
-        if (unit.type() == ErrorResponse.TYPE) {
-            skippedAfterError();
-        }
-        if (unit instanceof Frame frame && ControlMessages.isControl(frame.type())) {
-            switch (frame.type()) {
-                case ReadyForQuery.TYPE -> {
-                    outstanding = Math.max(0, outstanding - 1);
-                    transactionStatus = TransactionStatus.of(frame.bytes().getByte(frame.bytes().readerIndex() + 5));
-                    readyNanos = System.nanoTime();
-                    if (outstanding > 0) {
-                        requestStartNanos = readyNanos;           // the next pipelined request is now running
-                    }
-                    countReadyForQuery(readyNanos);
-                    c.channel().write(frame.bytes(), c.channel().voidPromise());
-                    flushTarget = c.channel();
-                    tracker.drainFakes(c.channel());
-                    c.readyForQuery(transactionStatus, outstanding, tracker.isEmpty());
-                    return;
-                }
-                case ParameterStatus.TYPE -> {
-                    ParameterStatus status = ParameterStatus.decode(frame.body());
-                    parameters.reported(status.name(), status.value());
-                    c.parameterChanged(status.name(), status.value());
-                    if (status.name().equals("in_hot_standby")) {
-                        pool.group().targets().serverReported(target, status.name(), status.value());
-                    }
-                }
-                case ErrorResponse.TYPE -> {
-                    ErrorResponse error = ErrorResponse.decode(frame.body());
-                    c.requestFailed();
-                    pool.group().errorRelayed(error.code());
-                    if (error.isFatal() || SqlState.isFatalToServerConnection(error.code())) {
-                        dying = true;                     // relayed to the client; the server closes next
-                    }
-                }
-                default -> throw new ProtocolException("message '" + Printable.typeChar(frame.type())
-                        + "' from server while linked");
-            }
-        }
-        if (unit.type() == 'C' && whole && c.tracksStatements()) {
-            forgetStatementsOnDeallocateAll((Frame) unit, c);
-            c.commandComplete(((Frame) unit).body());    // session state the client's tags reveal (LISTEN, SET...)
-        }
-        c.channel().write(unit.content(), c.channel().voidPromise());
-        flushTarget = c.channel();
-        if (!tracker.isEmpty()) {
-            tracker.drainFakes(c.channel());
-        }
-    }
-
-    /**
-     * An error in an extended batch made the server skip the Queries and FunctionCalls sent after the failed message
-     * and before the Sync (postgres.c ignore_till_sync): they will get no ReadyForQuery, so they are no longer owed.
-     * Without this the server was never released in transaction mode (issue 3).
-     */
-    private void skippedAfterError() {
-        int skipped = tracker.takeSkippedReadies();
-        if (skipped == 0) {
-            return;
-        }
-        outstanding = Math.max(0, outstanding - skipped);
-        if (outstanding == 0) {
-            // No Sync sent yet: the server now waits for the client, and the request is over (the Sync starts one).
-            readyNanos = System.nanoTime();
-            queryStartNanos = 0;
-        }
-    }
-
-    /** Statistics at a relayed ReadyForQuery: one query done; a transaction done when the status is idle. */
-    private void countReadyForQuery(long now) {
-        if (queryStartNanos != 0) {
-            pool.stats().queryDone(now - queryStartNanos);
-            queryStartNanos = outstanding > 0 ? now : 0;
-        }
-        if (transactionStatus == TransactionStatus.IDLE && xactStartNanos != 0) {
-            pool.stats().xactDone(now - xactStartNanos);
-            xactStartNanos = 0;
-        }
-    }
-
-    /** CommandComplete of DEALLOCATE ALL or DISCARD ALL: every prepared statement is gone, here and for the client. */
-    private void forgetStatementsOnDeallocateAll(Frame frame, ClientSession c) {
-        ByteBuf body = frame.body();
-        if (CommandTag.is(body, CommandTag.DEALLOCATE_ALL) || CommandTag.is(body, CommandTag.DISCARD_ALL)) {
-            statements.clear();
-            c.forgetStatements();
-        }
-    }
-
 
     /**
      * Ends the link after a transaction or statement (transaction and statement pooling): the server goes back to
@@ -599,44 +281,24 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         channel().config().setAutoRead(true);
         if (clientMidMessage) {
             close("client disconnected in the middle of a message");
-        } else if (outstanding > 0 || !tracker.isEmpty() || batchOpen) {
+        } else if (requests.outstanding() > 0 || !tracker.isEmpty() || requests.batchOpen()) {
             // batchOpen: an extended batch without its Sync holds an implicit transaction (or, after an error, makes
             // the server ignore the next client's queries) that no ReadyForQuery has reported.
             close("client disconnected with query in progress");
-        } else if (transactionStatus != TransactionStatus.IDLE) {
+        } else if (requests.transactionStatus() != TransactionStatus.IDLE) {
             close("client disconnected inside a transaction");
         } else {
-            reset(sessionStateUsed);
+            internal.reset(sessionStateUsed);
         }
     }
 
-    private void reset(boolean sessionStateUsed) {
-        var settings = pool.settings();
-        boolean resetNeeded = settings.poolMode() == io.tidepool.pooler.pool.PoolMode.SESSION
-                || settings.serverResetQueryAlways() || sessionStateUsed;
-        if (!resetNeeded || settings.serverResetQuery().isBlank()) {
-            release("client left");
-            return;
-        }
-        moveTo(ServerState.RESETTING, "running server_reset_query");
-        runInternal(settings.serverResetQuery(), error -> {
-            if (state == ServerState.CLOSED) {
-                return;
-            }
-            if (error != null || transactionStatus != TransactionStatus.IDLE) {
-                close("server_reset_query failed: " + (error == null ? "not idle" : error.message()));
-            } else {
-                parameters.forgetApplied();
-                statements.clear();                       // DISCARD ALL deallocated them
-                release("reset done");
-            }
-        });
-    }
-
-    private void release(String reason) {
+    /**
+     * Back to the pool, unless this server must close (role change, dying, RECONNECT, lifetime) or wait for cancels.
+     */
+    void release(String reason) {
         if (!pool.group().targets().stillValid(target)) {
             close("host " + target.host() + ":" + target.port() + " changed role");
-        } else if (dying) {
+        } else if (relay.dying()) {
             close("server is shutting down");
         } else if (closeNeeded) {
             close("reconnect requested by admin");
@@ -659,20 +321,13 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     public void cancelFinished() {
         cancelsInFlight--;
-        if (cancelsInFlight == 0 && state == ServerState.CHECKING && internal == null) {
-            // PostgreSQL signals the backend before it closes the cancel connection, but the backend may act on
-            // the signal only when it next runs: at the start of the next client's query (seen under load). An
-            // empty query of our own absorbs such a pending cancel before anyone else gets this connection.
-            runInternal("", error -> {
-                if (state == ServerState.CHECKING) {
-                    moveTo(ServerState.IDLE, "cancel requests finished");
-                }
-            });
+        if (cancelsInFlight == 0 && state == ServerState.CHECKING && !internal.isRunning()) {
+            internal.absorbCancel();
         }
     }
 
     public @Nullable BackendKeyData backendKey() {
-        return backendKey;
+        return startup.backendKey();
     }
 
     public ServerTarget target() {
@@ -686,14 +341,13 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         if (state == ServerState.CLOSED) {
             return;
         }
+        ErrorResponse loginError = startup.loginError();
         boolean neverLoggedIn = state == ServerState.CONNECTING || state == ServerState.AUTHENTICATING
                 || (loginError != null);
         if (neverLoggedIn) {
             pool.group().targets().serverFailed(target);    // refused or failed login: a hint for role monitoring
         }
-        if (loginTimeout != null) {
-            loginTimeout.cancel(false);
-        }
+        startup.cancelTimeout();
         moveTo(ServerState.CLOSED, reason);
         log.info("{} closing because: {} (age={}s)", this, reason,
                 (System.nanoTime() - createdNanos) / 1_000_000_000L);
@@ -702,10 +356,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         if (c != null) {
             c.serverLost(reason);
         }
-        InternalQuery pending = internal;
-        internal = null;
+        InternalQuery pending = internal.abandon();
         if (channel != null && channel.isActive()) {
-            if (!neverLoggedIn && outstanding == 0) {
+            if (!neverLoggedIn && requests.outstanding() == 0) {
                 ByteBuf bye = channel.alloc().buffer(5);
                 Terminate.INSTANCE.encode(bye);
                 channel.writeAndFlush(bye).addListener(ChannelFutureListener.CLOSE);
@@ -733,12 +386,12 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
 
     /** Nanoseconds the oldest outstanding request has been running (0 when none): query_timeout. */
     public long requestRunningNanos(long now) {
-        return outstanding > 0 ? now - requestStartNanos : 0;
+        return requests.requestRunningNanos(now);
     }
 
     /** Nanoseconds idle inside a transaction (0 when not): idle_transaction_timeout. */
     public long idleInTransactionNanos(long now) {
-        return outstanding == 0 && transactionStatus != TransactionStatus.IDLE ? now - readyNanos : 0;
+        return requests.idleInTransactionNanos(now);
     }
 
     public boolean livedTooLong(long now) {
@@ -796,11 +449,15 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     }
 
     public TransactionStatus transactionStatus() {
-        return transactionStatus;
+        return requests.transactionStatus();
     }
 
     public int outstanding() {
-        return outstanding;
+        return requests.outstanding();
+    }
+
+    InternalQueries internalQueries() {
+        return internal;
     }
 
     static String describe(@Nullable Throwable cause) {

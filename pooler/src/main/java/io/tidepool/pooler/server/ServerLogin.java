@@ -33,7 +33,7 @@ import java.util.Map;
 
 /**
  * Tidepool logging in to PostgreSQL: the StartupMessage, then whatever the server asks for (trust, cleartext, md5,
- * SCRAM-SHA-256). Bytes in, bytes out; the {@link ServerConnection} does the I/O.
+ * SCRAM-SHA-256). Bytes in, bytes out; {@link ServerStartup} does the I/O.
  *
  * <p>Event-loop confined. The SCRAM key derivation is bounded by ScramClientExchange's iteration cap (a hostile
  * server cannot make it unbounded, CVE-2026-6669).
