@@ -26,6 +26,17 @@ final class CancelForwarder {
     private CancelForwarder() {
     }
 
+    /**
+     * A CancelRequest arrived on its own connection: the client it names (by the pooler's key) has its running query
+     * cancelled, on that client's loop. Unknown keys are ignored, as PostgreSQL does.
+     */
+    static void received(CancelRequest request, CancelRegistry cancels) {
+        ClientSession target = cancels.find(request);
+        if (target != null) {
+            target.channel().eventLoop().execute(() -> cancelRunningQuery(target));
+        }
+    }
+
     /** Runs on {@code client}'s loop: forwards a cancel to the server running its query, and to no other. */
     static void cancelRunningQuery(ClientSession client) {
         ServerConnection s = client.linkedServer();

@@ -29,7 +29,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -53,10 +52,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private final ClientContext context;
     /** The login phase; after ReadyForQuery only {@link #linked} (first link) and {@link #finish} call it. */
     private final ClientLogin login;
-    private final ArrayDeque<WireUnit> held = new ArrayDeque<>();
-    /** Bytes in {@link #held}; reading stops while waiting once they pass {@link #HOLD_WHILE_READING}. */
-    private int heldBytes;
-    private static final int HOLD_WHILE_READING = 16 * 1024;
+    private final HeldRequests held = new HeldRequests();
     private final ClientParameters parameters = new ClientParameters();
     private final long connectedNanos = System.nanoTime();
     /** The disconnect line is written (by disconnectWith): finish does not write a second one. */
@@ -118,7 +114,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 case WireUnit unit -> onWireUnit(unit);
                 case SSLRequest ssl -> login.onSslRequest(ctx);
                 case GSSENCRequest gss -> login.onGssEncRequest(ctx);
-                case CancelRequest cancel -> onCancelRequest(ctx, cancel);
+                case CancelRequest cancel -> {
+                    CancelForwarder.received(cancel, context.cancels());
+                    moveTo(ClientState.CLOSING, "cancel request handled");
+                    ctx.close();                            // PostgreSQL closes a cancel connection without a reply
+                }
                 case StartupMessage startupMessage -> login.onStartup(startupMessage);
                 default -> {
                     ReferenceCountUtil.release(msg);
@@ -146,7 +146,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 if (held.isEmpty() && !behindBarrier(server())) {
                     forwardToServer(unit);
                 } else {
-                    holdBehindBarrier(unit);
+                    held.holdBehindBarrier(unit, channel());
                 }
             }
             case IDLE -> {
@@ -262,18 +262,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         console = admin.open(this, user);
     }
 
-    // ---- cancel ----------------------------------------------------------------------------------------------
-
-    private void onCancelRequest(ChannelHandlerContext ctx, CancelRequest request) {
-        ClientSession target = context.cancels().find(request);
-        if (target != null) {
-            target.channel().eventLoop().execute(() -> CancelForwarder.cancelRunningQuery(target));
-        }
-        // PostgreSQL closes a cancel connection without a reply, whatever the outcome.
-        moveTo(ClientState.CLOSING, "cancel request handled");
-        ctx.close();
-    }
-
     // ---- linking ---------------------------------------------------------------------------------------------
 
     /** The pool linked a server to this client (on this loop). */
@@ -371,23 +359,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Whether this client's named statements are remapped (transaction/statement pooling). */
-    public boolean tracksStatements() {
-        return rewriter != null;
-    }
-
-    /** The server skipped, after an error, the Parse or Close of this client statement: it is as it was before. */
-    public void setBackStatement(String name, io.tidepool.pooler.link.@Nullable StatementDef previous) {
-        if (rewriter != null) {
-            rewriter.setBack(name, previous);
-        }
-    }
-
-    /** DEALLOCATE ALL / DISCARD ALL ran: the client's statements are gone. */
-    public void forgetStatements() {
-        if (rewriter != null) {
-            rewriter.forgetAll();
-        }
+    /**
+     * This client's named statements as remapped onto server statements (transaction/statement pooling with
+     * max_prepared_statements), or null when they pass through untouched.
+     */
+    public @Nullable StatementRewriter statements() {
+        return rewriter;
     }
 
     /** The server reported a parameter change the client caused (SET): remember it for the next server. */
@@ -423,18 +400,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private void hold(WireUnit unit) {
         localAnswers.reset();
-        held.addLast(unit);
-        heldBytes += unit.content().readableBytes();
+        held.add(unit);
         if (state == ClientState.IDLE && pool != null) {
             moveTo(ClientState.WAITING_FOR_SERVER, "query while idle");
             pool.acquire(this);                             // links at once when a server is idle: the usual case
         }
-        if (state == ClientState.WAITING_FOR_SERVER && heldBytes > HOLD_WHILE_READING
-                && channel().config().isAutoRead()) {
-            // Bounded: past HOLD_WHILE_READING, stop reading until a server is linked; at most one more read's worth
-            // is held. Not before: a waiting client usually sends nothing more, and toggling autoRead costs an
-            // epoll_ctl each way (two per transaction when clients outnumber servers).
-            channel().config().setAutoRead(false);
+        if (state == ClientState.WAITING_FOR_SERVER) {
+            held.limitReading(channel());
         }
     }
 
@@ -446,24 +418,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return rewriter != null && StatementRewriter.mustWait(s);
     }
 
-    /** Linked, but behind the barrier: kept in order; reading pauses, so at most one read's worth is held. */
-    private void holdBehindBarrier(WireUnit unit) {
-        held.addLast(unit);
-        heldBytes += unit.content().readableBytes();
-        if (channel().config().isAutoRead()) {
-            channel().config().setAutoRead(false);
-        }
-    }
-
     /** Forwards what is held, in order, up to the barrier; reading resumes once nothing is held. */
     private void forwardHeld(ServerConnection s) {
         while (!held.isEmpty() && state == ClientState.LINKED && !behindBarrier(s)) {
-            WireUnit unit = held.pollFirst();
-            heldBytes -= unit.content().readableBytes();
-            forwardToServer(unit);
+            forwardToServer(held.next());
         }
-        if (held.isEmpty() && state == ClientState.LINKED && !channel().config().isAutoRead()) {
-            channel().config().setAutoRead(true);
+        if (state == ClientState.LINKED) {
+            held.resumeReading(channel());
         }
     }
 
@@ -508,10 +469,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         moveTo(ClientState.CLOSED, reason);
         login.close();
-        heldBytes = 0;
-        while (!held.isEmpty()) {
-            ReferenceCountUtil.release(held.pollFirst().content());
-        }
+        held.releaseAll();
         ServerConnection s = server;
         server = null;
         if (s != null) {
@@ -547,35 +505,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private Pool pool() {
-        Pool p = pool;
-        if (p == null) {
-            throw new IllegalStateException(this + ": no pool");
-        }
-        return p;
+        return java.util.Objects.requireNonNull(pool, "no pool");
     }
 
     private ServerConnection server() {
-        ServerConnection s = server;
-        if (s == null) {
-            throw new IllegalStateException(this + ": not linked");
-        }
-        return s;
+        return java.util.Objects.requireNonNull(server, "not linked");
     }
 
     public Channel channel() {
-        Channel ch = channel;
-        if (ch == null) {
-            throw new IllegalStateException(this + ": not connected");
-        }
-        return ch;
+        return java.util.Objects.requireNonNull(channel, "not connected");
     }
 
     public BackendKeyData cancelKey() {
-        BackendKeyData key = cancelKey;
-        if (key == null) {
-            throw new IllegalStateException(this + ": no cancel key yet");
-        }
-        return key;
+        return java.util.Objects.requireNonNull(cancelKey, "no cancel key yet");
     }
 
     public @Nullable BackendKeyData cancelKeyOrNull() {

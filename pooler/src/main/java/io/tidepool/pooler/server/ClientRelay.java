@@ -7,6 +7,7 @@ import io.tidepool.pooler.client.ClientSession;
 import io.tidepool.pooler.link.CommandTag;
 import io.tidepool.pooler.link.RequestTracker;
 import io.tidepool.pooler.link.ServerStatements;
+import io.tidepool.pooler.link.StatementRewriter;
 import io.tidepool.pooler.metrics.PoolStats;
 import io.tidepool.pooler.pool.Pool;
 import io.tidepool.pooler.pool.ServerTarget;
@@ -66,7 +67,8 @@ final class ClientRelay {
             return;
         }
         if (tracker.hasUndo()) {
-            tracker.drainUndo(c::setBackStatement);       // requests skipped after an error (at 'E' or 'Z')
+            StatementRewriter r = c.statements();         // requests skipped after an error (at 'E' or 'Z')
+            tracker.drainUndo(r != null ? r::setBack : (name, previous) -> { });
         }
         if (unit.type() == ErrorResponse.TYPE) {
             requests.skippedAfterError();
@@ -102,8 +104,9 @@ final class ClientRelay {
                         + "' from server while linked");
             }
         }
-        if (unit.type() == 'C' && whole && c.tracksStatements()) {
-            forgetStatementsOnDeallocateAll((Frame) unit, c);
+        StatementRewriter rewriter = unit.type() == 'C' && whole ? c.statements() : null;
+        if (rewriter != null) {
+            forgetStatementsOnDeallocateAll((Frame) unit, rewriter);
             c.commandComplete(((Frame) unit).body());    // session state the client's tags reveal (LISTEN, SET...)
         }
         c.channel().write(unit.content(), c.channel().voidPromise());
@@ -114,11 +117,11 @@ final class ClientRelay {
     }
 
     /** CommandComplete of DEALLOCATE ALL or DISCARD ALL: every prepared statement is gone, here and for the client. */
-    private void forgetStatementsOnDeallocateAll(Frame frame, ClientSession c) {
+    private void forgetStatementsOnDeallocateAll(Frame frame, StatementRewriter rewriter) {
         ByteBuf body = frame.body();
         if (CommandTag.is(body, CommandTag.DEALLOCATE_ALL) || CommandTag.is(body, CommandTag.DISCARD_ALL)) {
             statements.clear();
-            c.forgetStatements();
+            rewriter.forgetAll();
         }
     }
 

@@ -45,7 +45,7 @@ final class RequestAccounting {
             // ReadyForQuery). A tracking client's rewriter drops them before they get here.
             return;
         }
-        if (c != null && !c.tracksStatements()) {
+        if (c != null && c.statements() == null) {
             tracker.addPassedThrough(type);                 // a rewriter tracks what it forwards itself
         }
         if (type == 'Q' || type == 'S' || type == 'F') {
