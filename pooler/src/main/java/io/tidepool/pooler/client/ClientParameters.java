@@ -120,8 +120,8 @@ final class ClientParameters {
             if (SetCapture.parsesLocalSet(body)) {
                 watch.localSetSent();
             }
-            int name = body.indexOf(body.readerIndex(), body.writerIndex(), (byte) 0);
-            if (!pinned && name >= 0 && SessionObjectScan.mayMakeObject(body, name + 1)) {
+            int name = pinned ? -1 : body.indexOf(body.readerIndex(), body.writerIndex(), (byte) 0);
+            if (name >= 0 && SessionObjectScan.mayMakeObject(body, name + 1)) {
                 // A prepared statement may run in any later transaction: judged as made, whatever this one's fate.
                 objectsMade(objects.scan(body, name + 1), true);
             }
