@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
  * cursors declared {@code WITH HOLD}, and session-level advisory locks ({@code pg_advisory_lock},
  * {@code pg_advisory_lock_shared}, {@code pg_try_advisory_lock}, {@code pg_try_advisory_lock_shared}; the
  * {@code _xact_} forms end with their transaction, explicit-locking.html#ADVISORY-LOCKS). A temporary table created
- * {@code ON COMMIT DROP} and a cursor without HOLD die with their transaction and are not reported.
+ * {@code ON COMMIT DROP} and a cursor without HOLD die with their transaction and are not reported, nor is a text's
+ * only temporary object when a later DROP statement of the same text names it ({@code CREATE TEMP TABLE t ...; ...;
+ * DROP TABLE t}).
  *
  * <p>Not a parser: the text is cut into words ({@code [A-Za-z0-9_$]} and non-ASCII bytes) and statements (a
  * {@code ;} outside single quotes), and each statement's first word says what to look for. Words inside literals,
@@ -23,7 +25,7 @@ import java.nio.charset.StandardCharsets;
  * functions the client calls, and anything past the first {@link #SCAN_LIMIT} bytes of the text.
  *
  * <p>Cost: one byte decides for a statement starting with any other letter; the others are copied out in chunks of
- * {@value #CHUNK} bytes and read once, without allocation (about 300 bytes per instance). One instance per client
+ * {@value #CHUNK} bytes and read once, without allocation (about 400 bytes per instance). One instance per client
  * (it holds the scan's state); event-loop confined.
  */
 public final class SessionObjectScan {
@@ -62,6 +64,8 @@ public final class SessionObjectScan {
     /** The temporary schema: CREATE TABLE pg_temp.t makes a temporary table (sql-createtable.html). */
     private static final int W_PG_TEMP = 14;
     private static final int W_REPLACE = 15;
+    /** table, view, sequence, if, not, exists, unlogged, recursive: words between TEMP and the object's name. */
+    private static final int W_NOISE = 16;
     /** CREATE TABLE IF NOT EXISTS pg_temp.t: the schema within the first six words. */
     private static final int CREATE_WORDS = 6;
     /** Bytes of a word kept (lower case): pg_try_advisory_lock_shared keeps its advisory_lock. */
@@ -95,6 +99,14 @@ public final class SessionObjectScan {
     private boolean onCommitDrop;
     private boolean hold;
     private int found;
+    /** Temporary objects this text makes (ON COMMIT DROP aside); the current statement's one's name; the first's. */
+    private int temporaries;
+    private final byte[] statementTemporary = new byte[KEPT];
+    private int statementTemporaryLength;
+    private final byte[] firstTemporary = new byte[KEPT];
+    private int firstTemporaryLength;
+    /** A DROP statement after it names the text's only temporary object (CREATE TEMP TABLE t ...; DROP TABLE t). */
+    private boolean temporaryDropped;
 
     /**
      * Whether the text at {@code from} starts (after white space) with a letter a statement that makes a session
@@ -123,29 +135,43 @@ public final class SessionObjectScan {
         length = 0;
         quoted = false;
         found = 0;
+        temporaries = 0;
+        firstTemporaryLength = 0;
+        temporaryDropped = false;
         startStatement();
         int end = from + Math.min(SCAN_LIMIT, body.writerIndex() - from);
         boolean more = true;
         for (int at = from; more && at < end; at += CHUNK) {
             // A bulk copy and an array loop: reading a direct buffer byte by byte costs several times more.
             int n = Math.min(CHUNK, end - at);
-            body.getBytes(at, chunk, 0, n);
+            byte[] bytes = chunk;
+            byte[] kept = word;
+            body.getBytes(at, bytes, 0, n);
+            int len = length;                       // a local in the loop: word bytes are most of the text
             for (int i = 0; i < n; i++) {
-                byte b = chunk[i];
+                byte b = bytes[i];
                 byte lower = WORD_BYTE[b & 0xFF];
                 if (lower != 0) {
-                    if (length < KEPT) {
-                        word[length] = lower;
+                    if (len < KEPT) {
+                        kept[len] = lower;
                     }
-                    length++;
-                } else if (!separator(b)) {
-                    more = false;
-                    break;
+                    len++;
+                } else {
+                    length = len;
+                    more = separator(b);
+                    len = length;
+                    if (!more) {
+                        break;
+                    }
                 }
             }
+            length = len;
         }
         endWord();
         endStatement();
+        if (temporaries > 0 && !(temporaries == 1 && temporaryDropped)) {
+            found |= FOUND_TEMPORARY;
+        }
         return found;
     }
 
@@ -178,7 +204,6 @@ public final class SessionObjectScan {
             return;
         }
         int code = code();
-        length = 0;
         words++;
         if (words == 1) {
             kind = code;
@@ -193,9 +218,16 @@ public final class SessionObjectScan {
             }
             case W_SELECT, W_WITH -> temporary |= makesTemporary(code);
             case W_DECLARE -> hold |= code == W_HOLD && previous == W_WITH;
+            case W_DROP -> temporaryDropped |= temporaries == 1 && words > 1 && code == W_OTHER
+                    && sameWord(firstTemporary, firstTemporaryLength);
             default -> {
             }
         }
+        if (temporary && statementTemporaryLength == 0 && code == W_OTHER) {
+            statementTemporaryLength = length;      // the first plain word after TEMP: the object's name
+            System.arraycopy(word, 0, statementTemporary, 0, Math.min(length, KEPT));
+        }
+        length = 0;
         beforePrevious = previous;
         previous = code;
     }
@@ -217,38 +249,61 @@ public final class SessionObjectScan {
         temporary = false;
         onCommitDrop = false;
         hold = false;
+        statementTemporaryLength = 0;
     }
 
     private void endStatement() {
-        if (temporary && !onCommitDrop) {
-            found |= FOUND_TEMPORARY;
+        if (temporary && !onCommitDrop && ++temporaries == 1) {
+            firstTemporaryLength = statementTemporaryLength;
+            System.arraycopy(statementTemporary, 0, firstTemporary, 0, Math.min(statementTemporaryLength, KEPT));
         }
         if (hold) {
             found |= FOUND_WITH_HOLD;
         }
     }
 
+    /** The word's code: its length and first byte rule out almost every word before any comparison. */
     private int code() {
-        return switch (length) {
-            case 2 -> is("do") ? W_DO : is("on") ? W_ON : W_OTHER;
-            case 4 -> is("temp") ? W_TEMP : is("into") ? W_INTO : is("with") ? W_WITH : is("hold") ? W_HOLD
-                    : is("drop") ? W_DROP : W_OTHER;
-            case 5 -> is("local") ? W_SCOPE : W_OTHER;
-            case 6 -> is("create") ? W_CREATE : is("select") ? W_SELECT : is("global") ? W_SCOPE
-                    : is("commit") ? W_COMMIT : W_OTHER;
-            case 7 -> is("declare") ? W_DECLARE : is("pg_temp") ? W_PG_TEMP : is("replace") ? W_REPLACE : W_OTHER;
-            case 9 -> is("temporary") ? W_TEMP : W_OTHER;
-            default -> length >= ADVISORY_LOCK_WORD.length && hasAdvisoryLock() ? W_ADVISORY : W_OTHER;
+        if (length >= ADVISORY_LOCK_WORD.length) {
+            return hasAdvisoryLock() ? W_ADVISORY : W_OTHER;
+        }
+        return switch (word[0]) {
+            case 'c' -> is("create") ? W_CREATE : is("commit") ? W_COMMIT : W_OTHER;
+            case 'd' -> is("do") ? W_DO : is("drop") ? W_DROP : is("declare") ? W_DECLARE : W_OTHER;
+            case 'e' -> is("exists") ? W_NOISE : W_OTHER;
+            case 'g' -> is("global") ? W_SCOPE : W_OTHER;
+            case 'h' -> is("hold") ? W_HOLD : W_OTHER;
+            case 'i' -> is("into") ? W_INTO : is("if") ? W_NOISE : W_OTHER;
+            case 'l' -> is("local") ? W_SCOPE : W_OTHER;
+            case 'n' -> is("not") ? W_NOISE : W_OTHER;
+            case 'o' -> is("on") ? W_ON : W_OTHER;
+            case 'p' -> is("pg_temp") ? W_PG_TEMP : W_OTHER;
+            case 'r' -> is("replace") ? W_REPLACE : is("recursive") ? W_NOISE : W_OTHER;
+            case 's' -> is("select") ? W_SELECT : is("sequence") ? W_NOISE : W_OTHER;
+            case 't' -> is("temp") || is("temporary") ? W_TEMP : is("table") ? W_NOISE : W_OTHER;
+            case 'u' -> is("unlogged") ? W_NOISE : W_OTHER;
+            case 'v' -> is("view") ? W_NOISE : W_OTHER;
+            case 'w' -> is("with") ? W_WITH : W_OTHER;
+            default -> W_OTHER;
         };
     }
 
+    /** Whether the current word is {@code expected} (lower case ASCII); the first byte is already known to match. */
     private boolean is(String expected) {
-        for (int i = 0; i < expected.length(); i++) {
+        if (length != expected.length()) {
+            return false;
+        }
+        for (int i = 1; i < length; i++) {
             if (word[i] != expected.charAt(i)) {
                 return false;
             }
         }
         return true;
+    }
+
+    private boolean sameWord(byte[] other, int otherLength) {
+        return otherLength == length && java.util.Arrays.equals(word, 0, Math.min(length, KEPT), other, 0,
+                Math.min(length, KEPT));
     }
 
     private boolean hasAdvisoryLock() {

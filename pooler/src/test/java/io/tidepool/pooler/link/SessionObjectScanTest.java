@@ -47,7 +47,9 @@ class SessionObjectScanTest {
         "SELECT * INTO pg_temp.t FROM x", "WITH x AS (SELECT 1) SELECT * INTO TEMP t FROM x",
         "SELECT 1; CREATE TEMP TABLE t(i int)", "SELECT ';'; CREATE TEMP TABLE t(i int)",
         "CREATE TEMP TABLE a(i int) ON COMMIT DROP; CREATE TEMP TABLE b(i int)",
-        "DO $$BEGIN CREATE TEMP TABLE t(i int); END$$", "SELECT 'into temp'", "BEGIN; CREATE TEMP TABLE t(i int)"})
+        "DO $$BEGIN CREATE TEMP TABLE t(i int); END$$", "SELECT 'into temp'", "BEGIN; CREATE TEMP TABLE t(i int)",
+        "CREATE TEMP TABLE t(i int); DROP TABLE u", "DROP TABLE t; CREATE TEMP TABLE t(i int)",
+        "CREATE TEMP TABLE t(i int); CREATE TEMP VIEW v AS SELECT 1; DROP TABLE t"})
     void temporaryObjects(String sql) {
         assertThat(scan(sql)).as(sql).isEqualTo(SessionObjectScan.TEMPORARY);
     }
@@ -80,7 +82,9 @@ class SessionObjectScanTest {
         "SELECT 1 INTO t", "SELECT 1 INTO UNLOGGED t", "CREATE FUNCTION f() RETURNS void AS 'select 1' LANGUAGE sql",
         "CREATE VIEW v AS SELECT 1", "CREATE INDEX ON t(temp)", "CREATE TABLE temp(i int)", "SET x = 1",
         "COMMIT", "BEGIN", "BEGIN; SELECT 1; COMMIT", "WITH x AS (SELECT 1) SELECT * FROM x",
-        "CREATE TABLE t(i int) -- temp", "s", "c"})
+        "CREATE TABLE t(i int) -- temp", "s", "c", "CREATE TEMP TABLE b_writes(i int); DROP TABLE b_writes",
+        "create temporary table if not exists pg_temp.t(i int); insert into t values (1); drop table if exists t",
+        "SELECT 1 INTO TEMP TABLE t; DROP TABLE t"})
     void nothingThatOutlivesItsTransaction(String sql) {
         assertThat(scan(sql)).as(sql).isEqualTo("none");
     }
@@ -163,7 +167,8 @@ class SessionObjectScanTest {
         }
         long empty = System.nanoTime() - start2;
         System.out.printf("session object scan: %d-byte SELECT, %.1f ns a scan; forEachByte doing nothing:"
-                + " %.1f ns; %s (%d)%n", body.readableBytes(), (double) nanos / rounds, (double) empty / rounds, body.getClass(), sink);
+                + " %.1f ns; %s (%d)%n", body.readableBytes(), (double) nanos / rounds, (double) empty / rounds,
+                body.getClass().getSimpleName(), sink);
         tracked.release();
     }
 }

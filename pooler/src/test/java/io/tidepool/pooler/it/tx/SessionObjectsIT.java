@@ -188,6 +188,7 @@ class SessionObjectsIT {
                     "SELECT temp FROM objects_regular",
                     "SELECT 'no temp objects here', 'template'",
                     "BEGIN; CREATE TEMP TABLE a_obj(i int) ON COMMIT DROP; INSERT INTO a_obj VALUES (1); COMMIT",
+                    "CREATE TEMP TABLE a_obj(i int); INSERT INTO a_obj VALUES (1); DROP TABLE a_obj",
                     "BEGIN; DECLARE a_cur CURSOR FOR SELECT 1; FETCH a_cur; COMMIT",
                     "BEGIN; DECLARE a_cur CURSOR WITHOUT HOLD FOR SELECT 1; COMMIT",
                     "SELECT pg_advisory_xact_lock(4242)",
