@@ -1,6 +1,7 @@
 package io.tidepool.pooler.client;
 
 import io.netty.buffer.ByteBuf;
+import io.tidepool.pooler.link.SessionObjectScan;
 import io.tidepool.pooler.link.SessionStateWatch;
 import io.tidepool.pooler.link.SetCapture;
 import io.tidepool.pooler.pool.Pool;
@@ -27,8 +28,10 @@ import java.util.Map;
  * <p>A recognised SET inside a transaction block is held until the block's fate is known (RELIABILITY, issue 3):
  * carried when it commits, dropped when it rolls back, as PostgreSQL keeps or undoes it.
  *
- * <p>Session state it cannot carry (LISTEN, SQL PREPARE, an unrecognised SET of an untracked parameter) pins the
- * client to its server connection until it leaves, per session_state_policy.
+ * <p>Session state it cannot carry (LISTEN, SQL PREPARE, an unrecognised SET of an untracked parameter, and what
+ * {@link SessionObjectScan} finds in the text: temporary objects and WITH HOLD cursors once their transaction commits,
+ * session-level advisory locks at once) pins the client to its server connection until it leaves, per
+ * session_state_policy.
  *
  * <p>Owned by one {@link ClientSession}; event-loop confined, like it. Allocates nothing per transaction; a SET in a
  * block costs one list, once per client.
@@ -47,6 +50,14 @@ final class ClientParameters {
     /** Recognised SETs of the open transaction block, carried when it commits. */
     private @Nullable List<SetCapture> inBlock;
     private boolean requestFailed;
+    /** Finds temporary objects, WITH HOLD cursors and advisory locks in forwarded text (state reused per scan). */
+    private final SessionObjectScan objects = new SessionObjectScan();
+    /** A temporary object or WITH HOLD cursor the request in flight makes: kept if its transaction commits. */
+    private @Nullable String objectInRequest;
+    /** Such an object made by an earlier request of the open transaction block. */
+    private @Nullable String objectInBlock;
+    /** Session state the next ReadyForQuery reports whatever the transaction's outcome (an advisory lock...). */
+    private @Nullable String objectKept;
     /** Session state was seen: the server stays linked until the client leaves, then it is reset. */
     private boolean pinned;
 
@@ -83,22 +94,55 @@ final class ClientParameters {
 
     /**
      * A Query or Parse about to be forwarded (statement tracking on): a plain SET is captured, a SET LOCAL announced
-     * to the watch. Only text that starts with SET or RESET is decoded.
+     * to the watch, and the session objects the text makes are noted (see {@link SessionObjectScan}; not once the
+     * client is pinned, as nothing more can happen to it). Only text that starts with SET or RESET is decoded; text
+     * that starts with B, C, D, S or W is scanned in chunks, other text costs one byte.
      *
      * @param pipelined whether earlier requests are still unanswered: a SET is then not captured (the capture is
      *                  matched with the next ReadyForQuery), so its tag counts as session state instead
      */
     void forwarding(Frame frame, boolean pipelined) {
-        if (frame.type() == 'Q' && SetCapture.mayBeSet(frame.body())) {
-            String sql = io.tidepool.wire.buf.CStrings.read(frame.body(), "Query");
-            SetCapture capture = SetCapture.of(sql);
-            if (capture == null && SetCapture.isLocal(sql)) {
-                watch.localSetSent();
-            } else if (!pipelined) {
-                pendingSet = capture;
+        ByteBuf body = frame.body();
+        if (frame.type() == 'Q') {
+            if (SetCapture.mayBeSet(body)) {
+                String sql = io.tidepool.wire.buf.CStrings.read(body, "Query");
+                SetCapture capture = SetCapture.of(sql);
+                if (capture == null && SetCapture.isLocal(sql)) {
+                    watch.localSetSent();
+                } else if (!pipelined) {
+                    pendingSet = capture;
+                }
             }
-        } else if (frame.type() == 'P' && SetCapture.parsesLocalSet(frame.body())) {
-            watch.localSetSent();
+            if (!pinned && SessionObjectScan.mayMakeObject(body, body.readerIndex())) {
+                objectsMade(objects.scan(body, body.readerIndex()), pipelined);
+            }
+        } else if (frame.type() == 'P') {
+            if (SetCapture.parsesLocalSet(body)) {
+                watch.localSetSent();
+            }
+            int name = pinned ? -1 : body.indexOf(body.readerIndex(), body.writerIndex(), (byte) 0);
+            if (name >= 0 && SessionObjectScan.mayMakeObject(body, name + 1)) {
+                // A prepared statement may run in any later transaction: judged as made, whatever this one's fate.
+                objectsMade(objects.scan(body, name + 1), true);
+            }
+        }
+    }
+
+    /**
+     * What a forwarded text makes. A temporary object or WITH HOLD cursor lives only if its transaction commits, so
+     * it is judged with that transaction when the request is the only one in flight (its ReadyForQuery is the next
+     * one); an advisory lock survives a rollback, and in a pipeline or a Parse the transaction is unknown: those are
+     * reported at the next ReadyForQuery, whatever the outcome.
+     */
+    private void objectsMade(int found, boolean fateUnknown) {
+        if (found == 0) {
+            return;
+        }
+        String feature = SessionObjectScan.feature(found);
+        if (fateUnknown || (found & SessionObjectScan.FOUND_ADVISORY_LOCK) != 0) {
+            objectKept = feature;
+        } else {
+            objectInRequest = feature;
         }
     }
 
@@ -136,19 +180,30 @@ final class ClientParameters {
         pendingSet = null;
         requestFailed = false;
         String feature = watch.onReadyForQuery(status, outstanding, captured != null);
+        String object = objectKept;
+        objectKept = null;
         switch (watch.outcome()) {
             case COMMITTED -> {
                 carryBlock(s);
                 if (captured != null) {
                     carry(captured, s);
                 }
+                object = object != null ? object : objectInRequest != null ? objectInRequest : objectInBlock;
+                objectInRequest = null;
+                objectInBlock = null;
             }
             case ROLLED_BACK -> {
                 if (inBlock != null) {
                     inBlock.clear();
                 }
+                objectInRequest = null;                     // PostgreSQL dropped it with the transaction
+                objectInBlock = null;
             }
             case OPEN -> {
+                if (objectInRequest != null) {
+                    objectInBlock = objectInRequest;        // a ROLLBACK TO SAVEPOINT may undo it: kept anyway
+                    objectInRequest = null;
+                }
                 if (captured != null) {
                     if (inBlock == null) {
                         inBlock = new ArrayList<>(2);
@@ -160,7 +215,7 @@ final class ClientParameters {
                 }
             }
         }
-        return feature;
+        return object != null ? object : feature;          // the certain one first: it may be refused
     }
 
     /**
@@ -171,14 +226,16 @@ final class ClientParameters {
      */
     @Nullable String usedSessionState(String feature, Pool p, ClientSession client) {
         p.group().countSessionStateUse();
+        boolean first = !pinned;
+        // The state lives on this server connection: the client keeps it (as in session mode) until it leaves, and
+        // the server is reset before anyone else gets it (RELIABILITY 68-70: "pinned or reset"), also when the
+        // client is refused once the server is idle again (an advisory lock is judged at ReadyForQuery).
+        pinned = true;
         if (p.settings().refuseSessionState() && SessionStateWatch.isCertain(feature)) {
             return feature + " is not supported in " + p.settings().poolMode().configName()
                     + " pooling mode (session_state_policy = refuse); use a session-mode pool";
         }
-        if (!pinned) {
-            // The state lives on this server connection: the client keeps it (as in session mode) until it leaves,
-            // and the server is reset before anyone else gets it (RELIABILITY 68-70: "pinned or reset").
-            pinned = true;
+        if (first) {
             log.warn("{} uses {} in {} pooling mode: pinned to its server connection until it disconnects",
                     client, feature, p.settings().poolMode().configName());
         }

@@ -316,6 +316,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         if (rewriter != null) {
             usedSessionState(parameters.readyForQuery(status, outstanding, s));   // first: a pinned client keeps s
+            if (server == null) {
+                return;                                     // refused (session_state_policy): s is being reset
+            }
         }
         PoolMode mode = pool.settings().poolMode();
         if (mode == PoolMode.STATEMENT && status != TransactionStatus.IDLE) {

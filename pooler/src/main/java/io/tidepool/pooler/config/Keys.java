@@ -92,7 +92,8 @@ public final class Keys {
             Setting.integer("max_prepared_statements", 200, 0, MAX_CONNECTIONS, RELOAD);
     /**
      * Tidepool's own key: what happens when a client in transaction or statement mode uses session state that cannot
-     * follow it to another server connection (LISTEN, SQL PREPARE, SET of a parameter the server does not report):
+     * follow it to another server connection (LISTEN, SQL PREPARE, SET of a parameter the server does not report,
+     * temporary tables, WITH HOLD cursors, session-level advisory locks):
      * {@code warn} logs it once per client and counts it; {@code refuse} also ends that client with 0A000.
      */
     public static final Setting<SessionStatePolicy> SESSION_STATE_POLICY = Setting.choice("session_state_policy",

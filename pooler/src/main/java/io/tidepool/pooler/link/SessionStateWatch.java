@@ -10,7 +10,9 @@ import org.jspecify.annotations.Nullable;
  * that will not follow it to its next server connection: {@code LISTEN}, SQL-level {@code PREPARE}, and a
  * session-level {@code SET} of a parameter the server does not report, or reports but the pooler does not track
  * (a tracked one is replayed by the pooler; see {@code server.TrackedParameters}).
- * Advisory locks, temporary tables and WITH HOLD cursors are not observable in the protocol; the README lists them.
+ * Temporary tables, WITH HOLD cursors and session-level advisory locks have no tag or message of their own: the
+ * client's side finds them in the SQL text it forwards ({@link SessionObjectScan}) and judges them with the
+ * {@link #outcome()} of their transaction, as the SETs the pooler carries.
  *
  * <p>A plain SET inside a transaction block is session-level too: PostgreSQL keeps it after COMMIT and undoes it on
  * ROLLBACK (sql-set.html). So a SET is judged when its transaction's fate is known: at the ReadyForQuery that ends the
