@@ -314,11 +314,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (s == null || pool == null) {
             return;
         }
-        if (rewriter != null) {
-            usedSessionState(parameters.readyForQuery(status, outstanding, s));   // first: a pinned client keeps s
-            if (server == null) {
-                return;                                     // refused (session_state_policy): s is being reset
-            }
+        // First: a pinned client keeps s; a refused one (session_state_policy) is gone and s is being reset.
+        if (rewriter != null && usedSessionState(parameters.readyForQuery(status, outstanding, s))) {
+            return;
         }
         PoolMode mode = pool.settings().poolMode();
         if (mode == PoolMode.STATEMENT && status != TransactionStatus.IDLE) {
@@ -342,12 +340,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Session state the pooler cannot carry (see {@link ClientParameters#usedSessionState}); may refuse. */
-    private void usedSessionState(@Nullable String feature) {
+    /** Session state the pooler cannot carry ({@link ClientParameters#usedSessionState}); true if it refused. */
+    private boolean usedSessionState(@Nullable String feature) {
         String refusal = feature == null ? null : parameters.usedSessionState(feature, pool(), this);
         if (refusal != null) {
             disconnect(SqlState.FEATURE_NOT_SUPPORTED, refusal);
         }
+        return refusal != null;
     }
 
     /** The server relayed an ErrorResponse for this client's current request. */
