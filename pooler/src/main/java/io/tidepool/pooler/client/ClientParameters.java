@@ -102,10 +102,11 @@ final class ClientParameters {
      *                  matched with the next ReadyForQuery), so its tag counts as session state instead
      */
     void forwarding(Frame frame, boolean pipelined) {
-        ByteBuf body = frame.body();
+        ByteBuf bytes = frame.bytes();                      // read in place: no slice unless a SET is decoded
+        int text = bytes.readerIndex() + Frame.HEADER_LENGTH;
         if (frame.type() == 'Q') {
-            if (SetCapture.mayBeSet(body)) {
-                String sql = io.tidepool.wire.buf.CStrings.read(body, "Query");
+            if (SetCapture.mayBeSetAt(bytes, text)) {
+                String sql = io.tidepool.wire.buf.CStrings.read(frame.body(), "Query");
                 SetCapture capture = SetCapture.of(sql);
                 if (capture == null && SetCapture.isLocal(sql)) {
                     watch.localSetSent();
@@ -113,17 +114,21 @@ final class ClientParameters {
                     pendingSet = capture;
                 }
             }
-            if (!pinned && SessionObjectScan.mayMakeObject(body, body.readerIndex())) {
-                objectsMade(objects.scan(body, body.readerIndex()), pipelined);
+            // From the start of the text again: `SET a = 1; CREATE TEMP TABLE t ...` makes a session object too.
+            if (!pinned && SessionObjectScan.mayMakeObject(bytes, text)) {
+                objectsMade(objects.scan(bytes, text), pipelined);
             }
         } else if (frame.type() == 'P') {
-            if (SetCapture.parsesLocalSet(body)) {
+            int name = bytes.indexOf(text, bytes.writerIndex(), (byte) 0);
+            if (name < 0) {
+                return;                                     // malformed: the server will say so
+            }
+            if (SetCapture.mayBeSetAt(bytes, name + 1) && SetCapture.parsesLocalSet(frame.body())) {
                 watch.localSetSent();
             }
-            int name = pinned ? -1 : body.indexOf(body.readerIndex(), body.writerIndex(), (byte) 0);
-            if (name >= 0 && SessionObjectScan.mayMakeObject(body, name + 1)) {
+            if (!pinned && SessionObjectScan.mayMakeObject(bytes, name + 1)) {
                 // A prepared statement may run in any later transaction: judged as made, whatever this one's fate.
-                objectsMade(objects.scan(body, name + 1), true);
+                objectsMade(objects.scan(bytes, name + 1), true);
             }
         }
     }

@@ -142,4 +142,13 @@ public record ConfigDiff(
     private static String shown(Setting<?> key, Object value) {
         return key.secret() ? "(hidden)" : "\"" + key.formatUnchecked(value) + "\"";
     }
+
+    /** What changed, for the reload log line: names only, never the whole effective configuration. */
+    @Override
+    public String toString() {
+        return "settings " + changedSettings.stream().map(Setting::name).toList() + ", databases added "
+                + addedDatabases + " removed " + removedDatabases + " changed " + changedDatabases + ", users changed "
+                + changedUsers + ", sections changed " + changedSections + ", needs a restart "
+                + restartNeeded.stream().map(Setting::name).toList();
+    }
 }

@@ -36,7 +36,8 @@ public record SetCapture(String name, @Nullable String value) {
         return mayBeSetAt(body, body.readerIndex());
     }
 
-    private static boolean mayBeSetAt(io.netty.buffer.ByteBuf body, int from) {
+    /** {@link #mayBeSet} for text that starts at {@code from} (the frame's own buffer, no slice needed). */
+    public static boolean mayBeSetAt(io.netty.buffer.ByteBuf body, int from) {
         int i = from;
         int end = body.writerIndex();
         byte first = i < end ? body.getByte(i) : 0;

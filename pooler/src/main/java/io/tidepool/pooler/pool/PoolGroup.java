@@ -11,9 +11,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * All pools of one {@link PoolKey}, one per event loop, and what they share: the number of server connections against
  * pool_size (+ reserve_pool_size), and the knowledge of which loops have clients waiting.
  *
- * <p>Clients and their server connections stay on one loop (DESIGN). When a server frees up on a loop without
- * waiters while another loop has some, the free server is closed so the waiting loop can open one of its own: a
- * connection costs one login, a cross-loop link would cost a thread hop on every message.
+ * <p>Clients and their server connections stay on one loop (DESIGN), so a slot moves between loops by closing a server
+ * on one and opening one on the other: a connection costs one login, a cross-loop link would cost a thread hop on
+ * every message. A loop gives a freed server up when it holds over one server more than its share (pool_size in
+ * proportion to its clients) while another loop's clients wait ({@link #holdsMoreThanItsShare}), or when the server
+ * has been idle 100 ms, its own clients do not wait, and another loop's do ({@code Pool.donateIdle}).
  *
  * <p>Thread-safe: the counters are atomic, and every per-pool effect is handed to the pool's loop with
  * {@code execute}.
@@ -24,6 +26,8 @@ public final class PoolGroup {
     private final ServerConnector connector;
     private final AtomicInteger servers = new AtomicInteger();
     private final ConcurrentHashMap<EventLoop, Pool> pools = new ConcurrentHashMap<>();
+    /** {@link #pools}' values as an array, replaced when a pool is created: walked per transaction, no iterator. */
+    private volatile Pool[] poolArray = new Pool[0];
     private volatile PoolSettings settings;
     private volatile TargetSelector targets;
     private volatile @Nullable Pool home;
@@ -123,7 +127,15 @@ public final class PoolGroup {
 
     /** This loop's pool, created on first use. Call on {@code loop}. */
     public Pool poolFor(EventLoop loop) {
-        return pools.computeIfAbsent(loop, l -> new Pool(this, l));
+        Pool existing = pools.get(loop);
+        if (existing != null) {
+            return existing;
+        }
+        synchronized (this) {
+            Pool pool = pools.computeIfAbsent(loop, l -> new Pool(this, l));
+            poolArray = pools.values().toArray(new Pool[0]);
+            return pool;
+        }
     }
 
     /** A ClientKey recovered from a client's SCRAM proof and the verifier it matches (PgBouncer's scram_ClientKey). */
@@ -191,16 +203,19 @@ public final class PoolGroup {
     void release(Pool from) {
         servers.decrementAndGet();
         limits.releaseServer(key);
-        for (Pool pool : pools.values()) {
+        for (Pool pool : poolArray) {
             if (pool != from && pool.waitingCount() > 0) {
                 pool.loop().execute(pool::openForWaiters);
             }
         }
     }
 
-    /** {@code requester} is at the limit with clients waiting: loops holding idle servers give one up each. */
+    /**
+     * {@code requester} is at the limit with clients waiting: loops holding idle servers are asked to give one up
+     * (each does once it has been idle long enough and its own clients do not wait).
+     */
     void reclaimIdle(Pool requester) {
-        for (Pool pool : pools.values()) {
+        for (Pool pool : poolArray) {
             if (pool != requester && pool.idleCount() > 0) {
                 pool.requestDonation();
             }
@@ -224,11 +239,12 @@ public final class PoolGroup {
      */
     boolean holdsMoreThanItsShare(Pool self) {
         int size = settings.effectivePoolSize();
-        if (size == Integer.MAX_VALUE || pools.size() < 2) {
+        Pool[] all = poolArray;
+        if (size == Integer.MAX_VALUE || all.length < 2) {
             return false;
         }
         long totalClients = 0;
-        for (Pool pool : pools.values()) {
+        for (Pool pool : all) {
             totalClients += pool.clientCount();
         }
         if (totalClients == 0) {
@@ -236,7 +252,7 @@ public final class PoolGroup {
         }
         // surplus x totalClients = servers x totalClients - size x clients (integers: no rounding either way)
         long selfSurplus = self.serverCount() * totalClients - (long) size * self.clientCount();
-        for (Pool pool : pools.values()) {
+        for (Pool pool : all) {
             if (pool != self && pool.waitingCount() > 0) {
                 long surplus = pool.serverCount() * totalClients - (long) size * pool.clientCount();
                 if (selfSurplus - surplus > totalClients) {
@@ -249,7 +265,7 @@ public final class PoolGroup {
 
     /** Whether a loop other than {@code self}'s has clients waiting for this key. */
     boolean othersWaiting(Pool self) {
-        for (Pool pool : pools.values()) {
+        for (Pool pool : poolArray) {
             if (pool != self && pool.waitingCount() > 0) {
                 return true;
             }
