@@ -66,8 +66,10 @@ class EventLoopSharingIT {
         System.out.printf("pgbench -S -c 16 onto pool %d over 2 event loops: %.0f tps, %d servers moved between loops%n",
                 POOL_SIZE, summary.tps(), moved);
         assertThat(summary.failedTransactions()).isZero();
-        // 16 clients spread 8/8 over two loops share 4 servers 2/2: a move or two while pgbench connects, no churn.
-        assertThat(moved).as("servers closed for the other loop during steady load").isLessThanOrEqualTo(2);
+        // 16 clients spread 8/8 over two loops share 4 servers 2/2. While pgbench connects and disconnects, the loops'
+        // client counts (and so their shares) change and each server may move once each way: at most 2 x pool_size.
+        // Churn moves servers all the time: 26 in these 5 s before the loops shared by client count.
+        assertThat(moved).as("servers closed for the other loop").isLessThanOrEqualTo(2 * POOL_SIZE);
         assertThat(pooler.serverSlots()).isLessThanOrEqualTo(POOL_SIZE);
     }
 
