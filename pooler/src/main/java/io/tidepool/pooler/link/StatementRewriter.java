@@ -98,7 +98,7 @@ public final class StatementRewriter {
                     bind(part.bytes(), part.messageLength(), part, server, client.alloc());
                     return;
                 }
-                track(part.type(), tracker);
+                tracker.addPassedThrough(part.type());
             }
             server.send(part);
             return;
@@ -110,23 +110,11 @@ public final class StatementRewriter {
             case 'D' -> describe(frame, server, client.alloc());
             case 'C' -> close(frame, server);
             default -> {
-                track(frame.type(), tracker);
+                tracker.addPassedThrough(frame.type());
                 server.send(frame);
             }
         }
         tracker.drainFakes(client);
-    }
-
-    private static void track(byte type, RequestTracker tracker) {
-        switch (type) {
-            case 'E' -> tracker.add(Kind.EXECUTE);
-            case 'S' -> tracker.add(Kind.SYNC);
-            case 'Q' -> tracker.add(Kind.QUERY);
-            case 'F' -> tracker.add(Kind.FUNCTION_CALL);
-            case 'B' -> tracker.add(Kind.BIND);
-            default -> {
-            }
-        }
     }
 
     private void parse(Frame frame, LinkedServer server, ByteBufAllocator alloc) {
