@@ -3,10 +3,11 @@ package io.tidepool.wire;
 import io.netty.buffer.ByteBuf;
 
 /**
- * What {@link io.tidepool.wire.codec.FrameDecoder} emits: a whole {@link Frame} or a {@link FramePart} of a large one.
- * Both carry bytes to forward as they are; only a whole frame can be decoded.
+ * What {@link io.tidepool.wire.codec.FrameDecoder} emits: a whole {@link Frame}, a {@link FramePart} of a large one, or
+ * (in run mode) a {@link MessageRun} of whole messages. All carry bytes to forward as they are; only a whole frame can be
+ * decoded.
  */
-public sealed interface WireUnit permits Frame, FramePart {
+public sealed interface WireUnit permits Frame, FramePart, MessageRun {
     byte type();
 
     /** The original bytes; writing them to a channel passes ownership. */

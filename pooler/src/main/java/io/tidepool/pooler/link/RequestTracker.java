@@ -327,6 +327,13 @@ public final class RequestTracker {
         }
     }
 
+    /** Whether the head of the queue is an answer the pooler owes the client itself ({@link #drainFakes} writes it). */
+    public boolean owesFake() {
+        Kind head = pending.peekFirst();
+        return head == Kind.PARSE_FAKE || head == Kind.CLOSE_FAKE || head == Kind.CLOSE_CLIENT
+                || head == Kind.ERROR_FAKE;
+    }
+
     /** Writes the answers the pooler owes itself at the head of the queue (ParseComplete, CloseComplete). */
     public boolean drainFakes(Channel client) {
         boolean wrote = false;

@@ -2,7 +2,6 @@ package io.tidepool.pooler.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.util.ReferenceCountUtil;
 import io.tidepool.pooler.client.ClientSession;
 import io.tidepool.pooler.link.CommandTag;
 import io.tidepool.pooler.link.RequestTracker;
@@ -15,7 +14,9 @@ import io.tidepool.wire.Frame;
 import io.tidepool.wire.FramePart;
 import io.tidepool.wire.Printable;
 import io.tidepool.wire.ProtocolException;
+import io.tidepool.wire.MessageRun;
 import io.tidepool.wire.WireUnit;
+import io.tidepool.wire.backend.CommandComplete;
 import io.tidepool.wire.backend.ControlMessages;
 import io.tidepool.wire.backend.ErrorResponse;
 import io.tidepool.wire.backend.ParameterStatus;
@@ -61,65 +62,130 @@ final class ClientRelay {
     /** Writes {@code unit} (whose content this takes over) to the linked client {@code c}. */
     void forward(WireUnit unit, ClientSession c) {
         stats.sent(unit.content().readableBytes());
-        boolean whole = unit instanceof Frame;
-        if ((whole || ((FramePart) unit).first()) && tracker.onServerMessage(unit.type(), statements)) {
-            ReferenceCountUtil.release(unit.content());     // the answer to a request the pooler made itself
-            return;
+        if (unit instanceof FramePart part) {
+            forwardPart(part, c);
+        } else {
+            forwardMessages(unit.content(), c);
         }
+    }
+
+    /**
+     * Forwards whole messages (a {@link Frame}, or a {@link MessageRun} that ends at the latest with a ReadyForQuery):
+     * each message is accounted for in order, and the bytes go to the client in as few writes as possible: one for
+     * the whole run, unless an answer to the pooler's own request must be cut out or one the pooler owes the client
+     * must be put in between.
+     */
+    private void forwardMessages(ByteBuf bytes, ClientSession c) {
+        Channel out = c.channel();
+        int start = bytes.readerIndex();
+        int end = bytes.writerIndex();
+        int unwritten = start;                              // first byte neither written nor dropped
+        boolean ready = false;
+        for (int at = start; at < end; ) {
+            byte type = bytes.getByte(at);
+            int next = at + 1 + bytes.getInt(at + 1);
+            if (tracker.onServerMessage(type, statements)) {
+                writeSpan(bytes, unwritten, at, out);       // the answer to a request the pooler made itself
+                unwritten = next;
+            } else {
+                ready = inspect(type, bytes, at, next, c);
+            }
+            if (!ready && tracker.owesFake()) {
+                writeSpan(bytes, unwritten, next, out);    // the pooler's own answers belong right after it
+                unwritten = next;
+                tracker.drainFakes(out);
+            }
+            at = next;
+        }
+        if (unwritten == start) {
+            out.write(bytes, out.voidPromise());            // nothing cut out: the usual case, no slice
+        } else {
+            writeSpan(bytes, unwritten, end, out);
+            bytes.release();
+        }
+        flushTarget = out;
+        if (ready) {
+            tracker.drainFakes(out);
+            c.readyForQuery(requests.transactionStatus(), requests.outstanding(), tracker.isEmpty());
+        }
+    }
+
+    private static void writeSpan(ByteBuf bytes, int from, int to, Channel out) {
+        if (to > from) {
+            out.write(bytes.retainedSlice(from, to - from), out.voidPromise());
+        }
+    }
+
+    /**
+     * What one relayed message (at {@code [at, next)} of {@code bytes}) tells: ReadyForQuery, ParameterStatus,
+     * ErrorResponse and CommandComplete are read here; the rest is only forwarded.
+     *
+     * @return true for a ReadyForQuery (which ends its run)
+     */
+    private boolean inspect(byte type, ByteBuf bytes, int at, int next, ClientSession c) {
         if (tracker.hasUndo()) {
             StatementRewriter r = c.statements();         // requests skipped after an error (at 'E' or 'Z')
             tracker.drainUndo(r != null ? r::setBack : (name, previous) -> { });
         }
-        if (unit.type() == ErrorResponse.TYPE) {
-            requests.skippedAfterError();
-        }
-        if (unit instanceof Frame frame && ControlMessages.isControl(frame.type())) {
-            switch (frame.type()) {
-                case ReadyForQuery.TYPE -> {
-                    requests.readyForQuery(
-                            TransactionStatus.of(frame.bytes().getByte(frame.bytes().readerIndex() + 5)));
-                    c.channel().write(frame.bytes(), c.channel().voidPromise());
-                    flushTarget = c.channel();
-                    tracker.drainFakes(c.channel());
-                    c.readyForQuery(requests.transactionStatus(), requests.outstanding(), tracker.isEmpty());
-                    return;
+        switch (type) {
+            case ReadyForQuery.TYPE -> {
+                requests.readyForQuery(TransactionStatus.of(bytes.getByte(at + Frame.HEADER_LENGTH)));
+                return true;
+            }
+            case ParameterStatus.TYPE -> {
+                ParameterStatus status = ParameterStatus.decode(body(bytes, at, next));
+                parameters.reported(status.name(), status.value());
+                c.parameterChanged(status.name(), status.value());
+                if (status.name().equals("in_hot_standby")) {
+                    pool.group().targets().serverReported(target, status.name(), status.value());
                 }
-                case ParameterStatus.TYPE -> {
-                    ParameterStatus status = ParameterStatus.decode(frame.body());
-                    parameters.reported(status.name(), status.value());
-                    c.parameterChanged(status.name(), status.value());
-                    if (status.name().equals("in_hot_standby")) {
-                        pool.group().targets().serverReported(target, status.name(), status.value());
-                    }
+            }
+            case ErrorResponse.TYPE -> {
+                requests.skippedAfterError();
+                ErrorResponse error = ErrorResponse.decode(body(bytes, at, next));
+                c.requestFailed();
+                pool.group().errorRelayed(error.code());
+                if (error.isFatal() || SqlState.isFatalToServerConnection(error.code())) {
+                    dying = true;                         // relayed to the client; the server closes next
                 }
-                case ErrorResponse.TYPE -> {
-                    ErrorResponse error = ErrorResponse.decode(frame.body());
-                    c.requestFailed();
-                    pool.group().errorRelayed(error.code());
-                    if (error.isFatal() || SqlState.isFatalToServerConnection(error.code())) {
-                        dying = true;                     // relayed to the client; the server closes next
-                    }
+            }
+            case CommandComplete.TYPE -> {
+                StatementRewriter rewriter = c.statements();
+                if (rewriter != null) {
+                    ByteBuf tag = body(bytes, at, next);
+                    forgetStatementsOnDeallocateAll(tag, rewriter);
+                    c.commandComplete(tag);               // session state the client's tags reveal (LISTEN, SET...)
                 }
-                default -> throw new ProtocolException("message '" + Printable.typeChar(frame.type())
-                        + "' from server while linked");
+            }
+            default -> {
+                if (ControlMessages.isControl(type)) {
+                    throw new ProtocolException("message '" + Printable.typeChar(type) + "' from server while linked");
+                }
             }
         }
-        StatementRewriter rewriter = unit.type() == 'C' && whole ? c.statements() : null;
-        if (rewriter != null) {
-            forgetStatementsOnDeallocateAll((Frame) unit, rewriter);
-            c.commandComplete(((Frame) unit).body());    // session state the client's tags reveal (LISTEN, SET...)
+        return false;
+    }
+
+    /** A part of a streamed message (a huge DataRow, CopyData or notice): forwarded as it comes. */
+    private void forwardPart(FramePart part, ClientSession c) {
+        if (part.first()) {
+            tracker.onServerMessage(part.type(), statements); // streamable types are never the pooler's own answers
         }
-        c.channel().write(unit.content(), c.channel().voidPromise());
-        flushTarget = c.channel();
-        if (!tracker.isEmpty()) {
-            tracker.drainFakes(c.channel());
+        Channel out = c.channel();
+        out.write(part.bytes(), out.voidPromise());
+        flushTarget = out;
+        if (tracker.owesFake()) {
+            tracker.drainFakes(out);
         }
     }
 
+    private static ByteBuf body(ByteBuf bytes, int at, int next) {
+        return bytes.slice(at + Frame.HEADER_LENGTH, next - at - Frame.HEADER_LENGTH);
+    }
+
     /** CommandComplete of DEALLOCATE ALL or DISCARD ALL: every prepared statement is gone, here and for the client. */
-    private void forgetStatementsOnDeallocateAll(Frame frame, StatementRewriter rewriter) {
-        ByteBuf body = frame.body();
-        if (CommandTag.is(body, CommandTag.DEALLOCATE_ALL) || CommandTag.is(body, CommandTag.DISCARD_ALL)) {
+    private void forgetStatementsOnDeallocateAll(ByteBuf tag, StatementRewriter rewriter) {
+        if (CommandTag.is(tag, CommandTag.DEALLOCATE_ALL) || CommandTag.is(tag, CommandTag.DISCARD_ALL)) {
             statements.clear();
             rewriter.forgetAll();
         }

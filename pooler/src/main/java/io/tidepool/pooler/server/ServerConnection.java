@@ -64,6 +64,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private final ClientRelay relay;
     private final long createdNanos = System.nanoTime();
     private @Nullable Channel channel;
+    /** In run mode while LINKED: the relay forwards what arrived together in one write ({@link FrameDecoder#joinRuns}). */
+    private @Nullable FrameDecoder decoder;
     private ServerState state = ServerState.CONNECTING;
     private @Nullable ClientSession client;
     private int cancelsInFlight;
@@ -91,7 +93,8 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                 new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(FrameDecoder.NAME, new FrameDecoder(Direction.BACKEND, Limits.DEFAULT, true));
+                        server.decoder = new FrameDecoder(Direction.BACKEND, Limits.DEFAULT, true);
+                        ch.pipeline().addLast(FrameDecoder.NAME, server.decoder);
                         ch.pipeline().addLast("server", server);
                     }
                 }).addListener((ChannelFutureListener) future -> {
@@ -113,6 +116,9 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         }
         ServerState from = state;
         state = to;
+        if (decoder != null && (from == ServerState.LINKED || to == ServerState.LINKED)) {
+            decoder.joinRuns(to == ServerState.LINKED);    // only the relay takes runs
+        }
         if (to == ServerState.IDLE) {
             idleSinceNanos = System.nanoTime();
         }

@@ -35,6 +35,15 @@ public enum Direction {
         }
 
         @Override
+        boolean endsRun(byte type) {
+            // The messages that end a request (the server answers) or the connection: the client's state may change.
+            return switch (type) {
+                case 'S', 'Q', 'F', 'H', 'X', 'c', 'f' -> true;
+                default -> false;
+            };
+        }
+
+        @Override
         String describe() {
             return "frontend";
         }
@@ -65,6 +74,12 @@ public enum Direction {
         }
 
         @Override
+        boolean endsRun(byte type) {
+            // ReadyForQuery ends a request: the server may go back to the pool right after it.
+            return type == 'Z';
+        }
+
+        @Override
         String describe() {
             return "backend";
         }
@@ -75,6 +90,9 @@ public enum Direction {
     abstract int maxLength(byte type, Limits limits);
 
     abstract boolean isStreamable(byte type);
+
+    /** Whether a {@link io.tidepool.wire.MessageRun} ends after a message of this type (see FrameDecoder#joinRuns). */
+    abstract boolean endsRun(byte type);
 
     abstract String describe();
 }

@@ -6,6 +6,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.tidepool.wire.Frame;
 import io.tidepool.wire.FramePart;
 import io.tidepool.wire.Limits;
+import io.tidepool.wire.MessageRun;
 import io.tidepool.wire.Printable;
 import io.tidepool.wire.ProtocolException;
 
@@ -50,8 +51,21 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         this.coalesce = coalesce;
     }
 
+    /** Run mode: whole messages that arrived together are emitted as one {@link MessageRun}, one unit per decode. */
+    private boolean joinRuns;
+
     /** Set after the first error: the stream is out of sync, so later bytes are discarded, never decoded. */
     private boolean failed;
+
+    /**
+     * Switches run mode, for a connection whose messages are forwarded (a linked server, whose relay walks a run's
+     * headers itself). In run mode each call of {@code decode} emits one unit, so that the owner's state when the
+     * next unit is decoded is its state after handling this one (ByteToMessageDecoder fires the unit in between):
+     * switching the mode off after a ReadyForQuery takes effect for the very next message.
+     */
+    public void joinRuns(boolean on) {
+        joinRuns = on;
+    }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
@@ -76,6 +90,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 int n = Math.min(streamRemaining, in.readableBytes());
                 streamRemaining -= n;
                 out.add(new FramePart(streamType, streamLength, in.readRetainedSlice(n), false, streamRemaining == 0));
+                if (joinRuns) {
+                    return;
+                }
                 continue;
             }
             int start = in.readerIndex();
@@ -97,7 +114,12 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             }
             // length <= max <= 2^30, so 1 + length cannot overflow.
             int total = 1 + length;
-            if (in.readableBytes() >= total) {
+            if (in.readableBytes() >= total && joinRuns) {
+                int run = messageRun(in, total);
+                out.add(run == total ? new Frame(type, in.readRetainedSlice(total))
+                        : new MessageRun(in.readRetainedSlice(run)));
+                return;                                     // one unit per call: see joinRuns
+            } else if (in.readableBytes() >= total) {
                 out.add(new Frame(type, in.readRetainedSlice(coalesce && isRowType(type) ? run(in, type, total)
                         : total)));
             } else if (length > limits.streamThreshold() && direction.isStreamable(type)
@@ -109,6 +131,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 streamLength = length;
                 streamRemaining = total - n;
                 out.add(new FramePart(type, length, in.readRetainedSlice(n), true, false));
+                if (joinRuns) {
+                    return;
+                }
             } else {
                 return;                                     // called again when more bytes arrive
             }
@@ -136,6 +161,34 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 break;                                     // invalid: reported when it is decoded on its own
             }
             end += 1 + length;
+        }
+        return end - start;
+    }
+
+    /**
+     * The length of the run of whole, valid messages of any type that starts at the reader index (whose first message
+     * is {@code first} bytes long). A run ends after a message that {@linkplain Direction#endsRun ends one} (the
+     * owner's state may change there), before a message not wholly buffered (it may have to be streamed) and before
+     * an invalid header (reported when it is decoded on its own).
+     */
+    private int messageRun(ByteBuf in, int first) {
+        int start = in.readerIndex();
+        int end = start + first;
+        int limit = in.writerIndex();
+        if (direction.endsRun(in.getByte(start))) {
+            return first;
+        }
+        while (limit - end >= Frame.HEADER_LENGTH) {
+            byte type = in.getByte(end);
+            int length = in.getInt(end + 1);
+            if (!direction.isKnownType(type) || length < 4 || length > direction.maxLength(type, limits)
+                    || limit - end - 1 < length) {
+                break;
+            }
+            end += 1 + length;
+            if (direction.endsRun(type)) {
+                break;
+            }
         }
         return end - start;
     }
