@@ -10,7 +10,9 @@ import io.tidepool.pooler.pool.Pool;
 import io.tidepool.pooler.link.StatementRewriter;
 import io.tidepool.pooler.pool.PoolMode;
 import io.tidepool.pooler.server.ServerConnection;
+import io.tidepool.wire.Frame;
 import io.tidepool.wire.FramePart;
+import io.tidepool.wire.MessageRun;
 import io.tidepool.wire.ProtocolException;
 import io.tidepool.wire.WireUnit;
 import io.tidepool.wire.backend.BackendKeyData;
@@ -74,6 +76,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** Admin console hook (issue 7): set when the client logs in to the virtual database; then it has no pool. */
     private boolean consoleLogin;
     private AdminGateway.@Nullable Conversation console;
+    private @Nullable FrameDecoder decoder;
+    /** The decoder is in run mode: {@link MessageRun}s arrive (see {@link #joinRuns}). */
+    private boolean runs;
 
     public ClientSession(ClientContext context) {
         this.context = context;
@@ -88,11 +93,30 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         ClientState from = state;
         state = to;
+        joinRuns(!consoleLogin && (to == ClientState.IDLE || to == ClientState.WAITING_FOR_SERVER
+                || to == ClientState.LINKED));
         if (to == ClientState.WAITING_FOR_SERVER) {
             waitStartNanos = System.nanoTime();
         }
         if (log.isDebugEnabled()) {             // the hot path links and unlinks per transaction: no garbage
             log.debug("{} {} -> {}: {}", this, from, to, reason);
+        }
+    }
+
+    /**
+     * Run mode of the client's decoder ({@link FrameDecoder#joinRuns}): on once logged in to a pool, so that what a
+     * client sends in one go is forwarded in one write; off for the login and the admin console, which read frames.
+     */
+    private void joinRuns(boolean on) {
+        if (on == runs) {
+            return;
+        }
+        if (decoder == null && channel != null && channel.pipeline().get(FrameDecoder.class) instanceof FrameDecoder d) {
+            decoder = d;                                    // installed by StartupDecoder after the startup packet
+        }
+        if (decoder != null) {
+            decoder.joinRuns(on);
+            runs = on;
         }
     }
 
@@ -150,7 +174,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 }
             }
             case IDLE -> {
-                if (!answerLocally(unit)) {
+                if (unit.type() == Terminate.TYPE && unit instanceof Frame && held.isEmpty()) {
+                    ReferenceCountUtil.release(unit.content());
+                    disconnectWith(null, "client sent Terminate");   // between transactions: no server needed
+                } else if (unit instanceof MessageRun run && mayAnswerLocally(run)) {
+                    oneByOne(run);
+                } else if (!answerLocally(unit)) {
                     hold(unit);
                 }
             }
@@ -377,13 +406,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     // ---- data path -------------------------------------------------------------------------------------------
 
     private void forwardToServer(WireUnit unit) {
+        if (unit instanceof MessageRun run) {
+            forwardRun(run.bytes());
+            pendingFlush = true;
+            return;
+        }
         if (unit.type() == Terminate.TYPE && !(unit instanceof FramePart)) {
             ReferenceCountUtil.release(unit.content());
             disconnectWith(null, "client sent Terminate");
             return;
         }
         if (rewriter != null) {
-            if ((unit.type() == 'Q' || unit.type() == 'P') && unit instanceof io.tidepool.wire.Frame frame) {
+            if ((unit.type() == 'Q' || unit.type() == 'P') && unit instanceof Frame frame) {
                 parameters.forwarding(frame, server().outstanding() > 0);
             }
             rewriter.forward(unit, server(), channel());
@@ -393,10 +427,76 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         pendingFlush = true;
     }
 
+    /**
+     * Forwards the messages of a run (taking it over): each stretch of messages that pass unchanged
+     * ({@link UnchangedMessages}) in one write, the others one by one as frames, in order.
+     */
+    private void forwardRun(ByteBuf bytes) {
+        ServerConnection s = server();
+        int start = bytes.readerIndex();
+        int end = bytes.writerIndex();
+        int unsent = start;
+        try {
+            for (int at = start; at < end && state == ClientState.LINKED; ) {
+                byte type = bytes.getByte(at);
+                int next = at + 1 + bytes.getInt(at + 1);
+                if (UnchangedMessages.passes(type, bytes, at, next, rewriter, s)) {
+                    if (rewriter != null && (type == 'Q' || type == 'P')) {
+                        parameters.forwarding(new Frame(type, bytes.slice(at, next - at)), s.outstanding() > 0);
+                    }
+                } else {
+                    if (at > unsent) {
+                        s.sendMessages(bytes.retainedSlice(unsent, at - unsent));
+                    }
+                    unsent = next;
+                    forwardToServer(new Frame(type, bytes.retainedSlice(at, next - at)));
+                }
+                at = next;
+            }
+            if (unsent == start && state == ClientState.LINKED) {
+                s.sendMessages(bytes);                      // the usual case: the whole run, no slice
+                bytes = null;
+            } else if (unsent < end && state == ClientState.LINKED) {
+                s.sendMessages(bytes.retainedSlice(unsent, end - unsent));
+            }
+        } finally {
+            if (bytes != null) {
+                bytes.release();
+            }
+        }
+    }
+
+    /** A run whose first message LocalAnswers may answer (a named Parse, a Close) is handled message by message. */
+    private boolean mayAnswerLocally(MessageRun run) {
+        if (rewriter == null || !held.isEmpty()) {
+            return false;
+        }
+        ByteBuf bytes = run.bytes();
+        int at = bytes.readerIndex();
+        byte type = bytes.getByte(at);
+        return type == 'C' || type == 'P' && bytes.readableBytes() > Frame.HEADER_LENGTH
+                && bytes.getByte(at + Frame.HEADER_LENGTH) != 0;
+    }
+
+    /** Hands a run's messages to {@link #onWireUnit} one frame at a time (taking the run over). */
+    private void oneByOne(MessageRun run) {
+        ByteBuf bytes = run.bytes();
+        try {
+            int end = bytes.writerIndex();
+            for (int at = bytes.readerIndex(); at < end; ) {
+                int next = run.endOf(at);
+                onWireUnit(new Frame(run.typeAt(at), bytes.retainedSlice(at, next - at)));
+                at = next;
+            }
+        } finally {
+            bytes.release();
+        }
+    }
+
     /** Between transactions, what needs no server is answered here (see {@link LocalAnswers}). */
     private boolean answerLocally(WireUnit unit) {
         StatementRewriter r = rewriter;
-        return r != null && held.isEmpty() && unit instanceof io.tidepool.wire.Frame frame
+        return r != null && held.isEmpty() && unit instanceof Frame frame
                 && localAnswers.answer(r, frame, pool().group().knownStatements(), channel());
     }
 

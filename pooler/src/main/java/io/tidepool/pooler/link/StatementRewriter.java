@@ -76,6 +76,11 @@ public final class StatementRewriter {
         return server.tracker().awaitingOutcome();
     }
 
+    /** Whether {@link #forward} drops what comes next: after an error or a duplicate name, up to the client's Sync. */
+    public boolean dropsUntilSync(LinkedServer server) {
+        return skippingToSync || server.tracker().serverSkipping();
+    }
+
     /** Forwards one client message to {@code server}; takes ownership of {@code unit}. */
     public void forward(WireUnit unit, LinkedServer server, Channel client) {
         RequestTracker tracker = server.tracker();

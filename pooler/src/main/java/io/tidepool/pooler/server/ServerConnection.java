@@ -259,6 +259,26 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         channel().write(unit.content(), channel().voidPromise());
     }
 
+    /**
+     * Writes whole client messages that pass unchanged (see {@code UnchangedMessages}) in one write, accounting for
+     * each as {@link #send} and, for a client with statement tracking, {@code StatementRewriter.forward} would;
+     * takes ownership of {@code messages}.
+     */
+    public void sendMessages(ByteBuf messages) {
+        ClientSession c = client;
+        boolean rewriterTracks = c != null && c.statements() != null;
+        int end = messages.writerIndex();
+        for (int at = messages.readerIndex(); at < end; at += 1 + messages.getInt(at + 1)) {
+            byte type = messages.getByte(at);
+            if (rewriterTracks) {
+                tracker.addPassedThrough(type);             // what the rewriter does for a message it passes on
+            }
+            requests.sent(type, c);
+        }
+        stats.received(messages.readableBytes());
+        channel().write(messages, channel().voidPromise());
+    }
+
     public void flush() {
         channel().flush();
     }

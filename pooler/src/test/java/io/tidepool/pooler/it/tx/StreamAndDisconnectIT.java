@@ -93,6 +93,23 @@ class StreamAndDisconnectIT {
         }
     }
 
+    /**
+     * A Terminate between transactions needs no server: the pooler closes the client at once, as PostgreSQL does,
+     * even while the pool's only server is busy with another client's transaction (before, the Terminate was queued
+     * for a server like a query, and the client hung until one was free or query_wait_timeout).
+     */
+    @Test
+    void terminateBetweenTransactionsClosesAtOnceWithoutAServer() {
+        try (RawClient a = login(pooler, "app"); RawClient b = login(pooler, "app")) {
+            assertThat(Ext.status(a.query("BEGIN").getLast())).as("A holds the only server").isEqualTo('T');
+            b.send(RawClient.message('X', new byte[0]));
+            RawClient.Outcome outcome = b.untilClosed(Duration.ofSeconds(5));
+            assertThat(outcome.closed()).as("B closed without waiting for A's server").isTrue();
+            assertThat(outcome.messages()).isEmpty();
+            assertThat(Ext.status(a.query("COMMIT").getLast())).isEqualTo('I');
+        }
+    }
+
     @ParameterizedTest(name = "case 71: A disconnects {0}")
     @ValueSource(strings = {"mid-transaction", "with unread rows", "during COPY IN", "with a pipeline outstanding",
             "in the middle of a message"})
