@@ -369,6 +369,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * The server answered part of a request without ending it: a batch held behind the pipeline barrier may go now.
+     * Waiting for the ReadyForQuery would deadlock when the server needs that batch first (the COPY data after a
+     * CopyInResponse).
+     */
+    public void serverAnswered() {
+        ServerConnection s = server;
+        if (!held.isEmpty() && state == ClientState.LINKED && s != null && !behindBarrier(s)) {
+            forwardHeld(s);
+            s.flush();
+        }
+    }
+
     /** Session state the pooler cannot carry ({@link ClientParameters#usedSessionState}); true if it refused. */
     private boolean usedSessionState(@Nullable String feature) {
         String refusal = feature == null ? null : parameters.usedSessionState(feature, pool(), this);

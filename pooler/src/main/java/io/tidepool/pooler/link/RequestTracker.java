@@ -46,7 +46,13 @@ public final class RequestTracker {
         CLOSE_CLIENT,
         /** A Close the pooler sent to make room in the server's cache. */
         CLOSE_SILENT,
-        SYNC, QUERY, FUNCTION_CALL;
+        SYNC, QUERY, FUNCTION_CALL,
+        /**
+         * A client's CopyDone or CopyFail sent before the server said it is copying: no reply of its own, it marks
+         * where the copy data ends (Syncs before it are ignored if the server turns out to be in copy-in). Dropped
+         * when it reaches the head of the queue.
+         */
+        COPY_END;
 
         /** Whether the pooler changed a statement cache on the assumption that the server runs this request. */
         boolean assumed() {
@@ -84,8 +90,19 @@ public final class RequestTracker {
     private boolean serverSkipping;
     /** Queries and FunctionCalls the server skipped after an error: no ReadyForQuery will answer them. */
     private int skippedReadies;
+    /**
+     * The server is in copy-in (CopyInResponse or CopyBothResponse relayed) and the client has not ended its data
+     * yet: PostgreSQL ignores a Sync or Flush received during copy-in (protocol-flow.html#PROTOCOL-COPY), so a Sync
+     * the client sends now gets no ReadyForQuery.
+     */
+    private boolean copyIn;
+    /** Syncs already counted that the server ignored because they arrived during copy-in; see {@link #copyIn}. */
+    private int ignoredSyncs;
 
     public void add(Kind kind) {
+        if (kind == Kind.COPY_END && pending.isEmpty()) {
+            return;                                         // nothing before it to mark the end of
+        }
         pending.addLast(kind);
         if (kind.assumed()) {
             openAssumed++;
@@ -108,11 +125,22 @@ public final class RequestTracker {
             case 'E' -> add(Kind.EXECUTE);
             case 'D' -> add(Kind.DESCRIBE_PORTAL);          // either Describe ends with RowDescription or NoData
             case 'C' -> add(Kind.CLOSE);
-            case 'S' -> add(Kind.SYNC);
+            case 'S' -> {
+                if (!copyIn) {
+                    add(Kind.SYNC);
+                }
+            }
             case 'Q' -> add(Kind.QUERY);
             case 'F' -> add(Kind.FUNCTION_CALL);
+            case 'c', 'f' -> {
+                if (copyIn) {
+                    copyIn = false;                         // the data ends: the server answers Syncs again
+                } else {
+                    add(Kind.COPY_END);
+                }
+            }
             default -> {
-                // Flush, CopyData/CopyDone/CopyFail: no reply of their own
+                // Flush, CopyData: no reply of their own
             }
         }
     }
@@ -165,6 +193,18 @@ public final class RequestTracker {
     /** True after an error with no Sync sent yet: the server will ignore every message up to the client's Sync. */
     public boolean serverSkipping() {
         return serverSkipping;
+    }
+
+    /** Whether a Sync the client sends now is ignored by the server (it arrives during copy-in). */
+    public boolean ignoresSync() {
+        return copyIn;
+    }
+
+    /** Hands over (and clears) the number of Syncs already counted that the server ignored during copy-in. */
+    public int takeIgnoredSyncs() {
+        int ignored = ignoredSyncs;
+        ignoredSyncs = 0;
+        return ignored;
     }
 
     /**
@@ -240,7 +280,13 @@ public final class RequestTracker {
                     }
                 }
             }
+            case 'G', 'W' -> {
+                if (head == Kind.EXECUTE || head == Kind.QUERY) {
+                    copyInStarted();
+                }
+            }
             case 'E' -> {
+                copyIn = false;                             // an error ends copy-in (protocol-flow.html#PROTOCOL-COPY)
                 if (head != Kind.QUERY && head != Kind.FUNCTION_CALL) {
                     // protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY: the server discards messages until a Sync; with
                     // none sent yet, it will also discard what the client sends before its Sync.
@@ -257,6 +303,28 @@ public final class RequestTracker {
             }
         }
         return false;
+    }
+
+    /**
+     * The server entered copy-in for the request at the head: the Syncs the client sent after it and before its
+     * CopyDone or CopyFail reached the server during copy-in and were ignored. Those already queued are taken out
+     * (and counted in {@link #takeIgnoredSyncs}); if the client has not ended its data yet, later ones are not queued.
+     */
+    private void copyInStarted() {
+        var entries = pending.iterator();
+        entries.next();                                     // the COPY's own Execute or Query
+        while (entries.hasNext()) {
+            Kind kind = entries.next();
+            if (kind == Kind.COPY_END) {
+                entries.remove();
+                return;
+            }
+            if (kind == Kind.SYNC) {
+                entries.remove();
+                ignoredSyncs++;
+            }
+        }
+        copyIn = true;
     }
 
     /**
@@ -310,6 +378,9 @@ public final class RequestTracker {
 
     private Kind poll() {
         Kind kind = pending.pollFirst();
+        while (pending.peekFirst() == Kind.COPY_END) {
+            pending.pollFirst();                            // everything before it is answered: it marks nothing
+        }
         if (kind != null && kind.assumed()) {
             // FIFO: every assumed entry of a closed batch comes before those of the open one.
             if (closedAssumed > 0) {
@@ -371,5 +442,7 @@ public final class RequestTracker {
         closedAssumed = 0;
         serverSkipping = false;
         skippedReadies = 0;
+        copyIn = false;
+        ignoredSyncs = 0;
     }
 }

@@ -17,6 +17,8 @@ import io.tidepool.wire.ProtocolException;
 import io.tidepool.wire.MessageRun;
 import io.tidepool.wire.WireUnit;
 import io.tidepool.wire.backend.CommandComplete;
+import io.tidepool.wire.backend.CopyBothResponse;
+import io.tidepool.wire.backend.CopyInResponse;
 import io.tidepool.wire.backend.ControlMessages;
 import io.tidepool.wire.backend.ErrorResponse;
 import io.tidepool.wire.backend.ParameterStatus;
@@ -107,6 +109,8 @@ final class ClientRelay {
         if (ready) {
             tracker.drainFakes(out);
             c.readyForQuery(requests.transactionStatus(), requests.outstanding(), tracker.isEmpty());
+        } else {
+            c.serverAnswered();
         }
     }
 
@@ -149,6 +153,7 @@ final class ClientRelay {
                     dying = true;                         // relayed to the client; the server closes next
                 }
             }
+            case CopyInResponse.TYPE, CopyBothResponse.TYPE -> requests.copyInStarted();
             case CommandComplete.TYPE -> {
                 StatementRewriter rewriter = c.statements();
                 if (rewriter != null) {

@@ -39,6 +39,9 @@ final class RequestAccounting {
      * client, if any.
      */
     void sent(byte type, @Nullable ClientSession c) {
+        if (type == 'S' && tracker.ignoresSync()) {
+            return;                                         // sent during copy-in: PostgreSQL ignores it
+        }
         if (tracker.serverSkipping() && type != 'S') {
             // protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY: after an error in an extended batch the server discards
             // every message up to the client's Sync, this one included (a Query or FunctionCall gets no
@@ -107,6 +110,15 @@ final class RequestAccounting {
             readyNanos = System.nanoTime();
             queryStartNanos = 0;
         }
+    }
+
+    /**
+     * The server entered copy-in: Syncs the client sent after the COPY and before the end of its data were ignored
+     * (protocol-flow.html#PROTOCOL-COPY), so no ReadyForQuery is owed for them (tokio-postgres sends Bind, Execute,
+     * Sync, then the data). Without this the server was never released in transaction mode.
+     */
+    void copyInStarted() {
+        outstanding = Math.max(0, outstanding - tracker.takeIgnoredSyncs());
     }
 
     /** The pooler sent a Query of its own: one ReadyForQuery owed, not counted in the statistics. */
