@@ -5,7 +5,8 @@
 #   perf/run-pgbench-side-by-side.sh --preset quick     both pool modes, -S and tpcb-like, simple/extended, 10 and
 #                                                       200 clients, 5 s per cell (development)
 #   perf/run-pgbench-side-by-side.sh --preset issue3    transaction mode, -S and tpcb-like, simple/extended,
-#                                                       10/50/200/1000 clients onto 20, 10 s per cell, 30 s warm-up
+#                                                       10/50/200/1000 clients onto 20, 10 s per cell, each
+#                                                       workload and protocol run 20 s per pooler first (JIT)
 #   ... --repeat 3                                      each pooler cell 3 times, alternating; medians shown
 #   perf/run-pgbench-side-by-side.sh --preset full      also session mode and -M prepared, 15 s per cell
 #   ... --help                                          every flag (--modes, --clients 10,50, --duration, ...)

@@ -22,7 +22,7 @@ import java.util.function.Function;
  * @param scale            pgbench {@code -i -s}
  * @param poolSize         {@code default_pool_size} in transaction/statement mode; session mode uses at least the
  *                         largest client count, because a session holds its server connection for the whole run
- * @param warmupSeconds    pgbench {@code -S} through each pooler before its cells (JIT, caches)
+ * @param warmupSeconds    seconds of each workload and protocol through each pooler before its cells (JIT)
  * @param directMaxClients the largest client count run directly against PostgreSQL; above it, direct is "n/a"
  */
 record Plan(List<String> modes, List<Workload> workloads, List<String> protocols, List<Integer> clients,
@@ -64,13 +64,14 @@ record Plan(List<String> modes, List<Workload> workloads, List<String> protocols
             case "issue2" -> new Plan(List.of("session"), List.of(Workload.SELECT_ONLY), List.of("simple"),
                     List.of(10), all, 15, 2, 10, 20, 5, 1000);
             case "quick" -> new Plan(List.of("session", "transaction"), List.of(Workload.values()),
-                    List.of("simple", "extended"), List.of(10, 200), all, 5, 2, 10, 20, 10, 1000);
+                    List.of("simple", "extended"), List.of(10, 200), all, 5, 2, 10, 20, 3, 1000);
             case "full" -> new Plan(List.of("session", "transaction"), List.of(Workload.values()), PROTOCOLS,
-                    List.of(10, 50, 200, 1000), all, 15, 2, 10, 20, 30, 1000);
+                    List.of(10, 50, 200, 1000), all, 15, 2, 10, 20, 15, 1000);
             // Issue 3's table: transaction mode, -S and tpcb-like, simple and extended, 10 to 1,000 clients onto 20.
-            // 30 s of warm-up: the JIT compiles Tidepool's hot path for about 25 s of pgbench on 2 cores.
+            // 20 s of warm-up per workload and protocol (80 s per pooler): Tidepool's JIT compiles a workload's
+            // paths in about 15 s of that workload on 2 cores.
             case "issue3" -> new Plan(List.of("transaction"), List.of(Workload.values()), List.of("simple", "extended"),
-                    List.of(10, 50, 200, 1000), all, 10, 2, 10, 20, 30, 1000);
+                    List.of(10, 50, 200, 1000), all, 10, 2, 10, 20, 20, 1000);
             default -> throw new IllegalArgumentException("preset: \"" + name + "\" (expected: issue2, issue3, quick or full)");
         };
     }

@@ -62,7 +62,8 @@ public final class SideBySide implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "1", description = "runs of each pooler cell, PgBouncer and Tidepool "
             + "alternating; each figure is the median of its runs (a shared machine's noise is large)")
     int repeat = 1;
-    @Option(names = "--warmup", description = "seconds of pgbench -S through each pooler before its cells")
+    @Option(names = "--warmup", description = "seconds of each workload and protocol through each pooler before "
+            + "its cells, unmeasured (JIT)")
     @Nullable Integer warmup;
     @Option(names = "--direct-max-clients", description = "above this many clients, direct is n/a")
     @Nullable Integer directMaxClients;
@@ -218,12 +219,32 @@ public final class SideBySide implements Callable<Integer> {
                         continue;
                     }
                 }
-                if (plan.warmupSeconds() > 0) {
-                    Pooler pooler = poolers.get(target);
-                    Outcome warm = runner.run(pooler.target(DATABASE), Workload.SELECT_ONLY, "simple",
-                            Math.min(10, plan.maxClients()), plan.warmupSeconds(), pooler);
+                warmUp(target);
+            }
+        }
+
+        /**
+         * Runs every workload and protocol of the plan through the pooler, unmeasured, before its first cell: a JIT
+         * compiles the paths a workload takes only once that workload runs (tpcb-like's extended path cost Tidepool
+         * about two seconds of C2 compilation in the first 15 s after a select-only warm-up, a fifth of a 10 s cell's
+         * CPU), and a pooler in production runs for weeks. Clients: more than the pool, so that clients wait.
+         */
+        private void warmUp(Target target) {
+            if (plan.warmupSeconds() == 0) {
+                return;
+            }
+            Pooler pooler = poolers.get(target);
+            int clients = Math.min(Math.max(10, plan.poolSizeFor(mode) + 10), plan.maxClients());
+            for (Workload workload : plan.workloads()) {
+                for (String protocol : plan.protocols()) {
+                    if (lacksPreparedStatements(target, protocol)) {
+                        continue;
+                    }
+                    Outcome warm = runner.run(pooler.target(DATABASE), workload, protocol, clients,
+                            plan.warmupSeconds(), pooler);
                     if (!(warm instanceof Outcome.Measured)) {
-                        System.out.println("# warning: warm-up through " + target.label() + " failed: " + warm);
+                        System.out.println("# warning: warm-up (" + workload.label() + ", " + protocol + ") through "
+                                + target.label() + " failed: " + warm);
                     }
                 }
             }
@@ -262,14 +283,19 @@ public final class SideBySide implements Callable<Integer> {
             if (reason != null) {
                 return new Outcome.Skipped(reason);
             }
-            if (target == Target.PGBOUNCER && protocol.equals("prepared") && !mode.equals("session")
-                    && !BouncerVersion.get().tracksPreparedStatements()) {
+            if (lacksPreparedStatements(target, protocol)) {
                 return new Outcome.Skipped(BouncerVersion.get() + " has no prepared-statement tracking in " + mode
                         + " mode (max_prepared_statements: PgBouncer 1.21+)");
             }
             Pooler pooler = poolers.get(target);
             awaitFreeSlots(mode.equals("session") ? count : plan.poolSize());
             return runner.run(pooler.target(DATABASE), workload, protocol, count, plan.durationSeconds(), pooler);
+        }
+
+        /** PgBouncer before 1.21 cannot run {@code -M prepared} in transaction or statement mode. */
+        private boolean lacksPreparedStatements(Target target, String protocol) {
+            return target == Target.PGBOUNCER && protocol.equals("prepared") && !mode.equals("session")
+                    && !BouncerVersion.get().tracksPreparedStatements();
         }
 
         /**

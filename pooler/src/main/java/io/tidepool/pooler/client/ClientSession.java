@@ -177,7 +177,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 if (unit.type() == Terminate.TYPE && unit instanceof Frame && held.isEmpty()) {
                     ReferenceCountUtil.release(unit.content());
                     disconnectWith(null, "client sent Terminate");   // between transactions: no server needed
-                } else if (unit instanceof MessageRun run && mayAnswerLocally(run)) {
+                } else if (unit instanceof MessageRun run && rewriter != null && held.isEmpty()
+                        && LocalAnswers.mayAnswerFirst(run)) {
                     oneByOne(run);
                 } else if (!answerLocally(unit)) {
                     hold(unit);
@@ -477,18 +478,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 bytes.release();
             }
         }
-    }
-
-    /** A run whose first message LocalAnswers may answer (a named Parse, a Close) is handled message by message. */
-    private boolean mayAnswerLocally(MessageRun run) {
-        if (rewriter == null || !held.isEmpty()) {
-            return false;
-        }
-        ByteBuf bytes = run.bytes();
-        int at = bytes.readerIndex();
-        byte type = bytes.getByte(at);
-        return type == 'C' || type == 'P' && bytes.readableBytes() > Frame.HEADER_LENGTH
-                && bytes.getByte(at + Frame.HEADER_LENGTH) != 0;
     }
 
     /** Hands a run's messages to {@link #onWireUnit} one frame at a time (taking the run over). */

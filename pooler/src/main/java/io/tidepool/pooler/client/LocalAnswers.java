@@ -6,6 +6,7 @@ import io.tidepool.pooler.link.KnownStatements;
 import io.tidepool.pooler.link.RequestTracker;
 import io.tidepool.pooler.link.StatementRewriter;
 import io.tidepool.wire.Frame;
+import io.tidepool.wire.MessageRun;
 import io.tidepool.wire.backend.ReadyForQuery;
 
 /**
@@ -23,6 +24,18 @@ final class LocalAnswers {
     /** Something went to a server after all: the next Sync is the server's to answer. */
     void reset() {
         answeredLocally = false;
+    }
+
+    /**
+     * Whether the first message of {@code run} is one {@link #answer} may answer (a named Parse, a Close): then the
+     * caller hands the run's messages over one by one instead of forwarding the run.
+     */
+    static boolean mayAnswerFirst(MessageRun run) {
+        ByteBuf bytes = run.bytes();
+        int at = bytes.readerIndex();
+        byte type = bytes.getByte(at);
+        return type == 'C' || type == 'P' && bytes.readableBytes() > Frame.HEADER_LENGTH
+                && bytes.getByte(at + Frame.HEADER_LENGTH) != 0;
     }
 
     /** Answers {@code frame} on {@code client} and returns true, or returns false when a server must answer it. */
