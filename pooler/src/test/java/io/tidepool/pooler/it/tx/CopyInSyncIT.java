@@ -1,7 +1,6 @@
 package io.tidepool.pooler.it.tx;
 
 import io.tidepool.pooler.it.RawClient;
-import io.tidepool.pooler.it.RawClient.Message;
 import io.tidepool.pooler.it.TidepoolFixture;
 import io.tidepool.testkit.PostgresLogOnFailure;
 import io.tidepool.testkit.PostgresNode;
@@ -88,50 +87,35 @@ class CopyInSyncIT {
                 c.send(copy, Ext.sync());
                 steps.add(Ext.summary(Ext.take(c, 3)));
                 c.send(data, done, Ext.sync());
-                steps.add(Ext.summary(untilReady(c)));
+                steps.add(Ext.summary(Ext.untilReadies(c, 1, QUICK)));
             }
             case "Flush after Execute" -> {
                 c.send(copy, Ext.flush());
                 steps.add(Ext.summary(Ext.take(c, 3)));
                 c.send(data, done, Ext.sync());
-                steps.add(Ext.summary(untilReady(c)));
+                steps.add(Ext.summary(Ext.untilReadies(c, 1, QUICK)));
             }
             case "CopyFail after a Sync" -> {
                 c.send(copy, Ext.sync());
                 steps.add(Ext.summary(Ext.take(c, 3)));
                 c.send(data, fail, Ext.sync());
-                steps.add(Ext.summary(untilReady(c)));
+                steps.add(Ext.summary(Ext.untilReadies(c, 1, QUICK)));
             }
             case "two Syncs during copy-in" -> {
                 c.send(copy, Ext.sync());
                 steps.add(Ext.summary(Ext.take(c, 3)));
                 c.send(data, Ext.sync(), data, done, Ext.sync());
-                steps.add(Ext.summary(untilReady(c)));
+                steps.add(Ext.summary(Ext.untilReadies(c, 1, QUICK)));
             }
             case "everything in one write, named statement" -> {
                 c.send(Ext.parse("cp", "COPY t FROM STDIN"), Ext.bind("", "cp"), Ext.execute("", 0), Ext.sync(),
                         data, done, Ext.sync(), Ext.closeStatement("cp"), Ext.sync());
-                steps.add(Ext.summary(untilReady(c)));
-                steps.add(Ext.summary(untilReady(c)));
+                steps.add(Ext.summary(Ext.untilReadies(c, 1, QUICK)));
+                steps.add(Ext.summary(Ext.untilReadies(c, 1, QUICK)));
             }
             default -> throw new IllegalArgumentException(scenario);
         }
         steps.add(Ext.summary(c.query("SELECT 'after'")));
         return steps;
-    }
-
-    /** Replies up to and including the next ReadyForQuery, failing after a few seconds (a lost one hangs). */
-    private static List<Message> untilReady(RawClient c) {
-        List<Message> all = new ArrayList<>();
-        while (true) {
-            Message m = c.read(QUICK);
-            if (m == null) {
-                throw new AssertionError("connection closed after " + Ext.summary(all));
-            }
-            all.add(m);
-            if (m.type() == 'Z') {
-                return all;
-            }
-        }
     }
 }

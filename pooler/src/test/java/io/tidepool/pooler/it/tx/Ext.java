@@ -84,10 +84,15 @@ final class Ext {
 
     /** Reads replies until {@code readies} ReadyForQuery messages have arrived (the last one included). */
     static List<Message> untilReadies(RawClient client, int readies) {
+        return untilReadies(client, readies, WAIT);
+    }
+
+    /** {@link #untilReadies(RawClient, int)}, failing when a reply takes longer than {@code timeout}. */
+    static List<Message> untilReadies(RawClient client, int readies, Duration timeout) {
         List<Message> all = new ArrayList<>();
         int seen = 0;
         while (seen < readies) {
-            Message m = client.read(WAIT);
+            Message m = client.read(timeout);
             if (m == null) {
                 throw new AssertionError("connection closed after " + seen + " of " + readies + " ReadyForQuery; got "
                         + summary(all));

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static io.tidepool.pooler.it.RawClient.concat;
@@ -54,32 +53,17 @@ class LocalAnswersIT {
             RawClient a = pair.a();
             RawClient b = pair.b();
             a.send(Ext.parse("s_known", "SELECT 'known'"), Ext.sync());
-            assertThat(Ext.summary(untilReady(a))).as("the pool learns the statement").isEqualTo("1Z");
+            assertThat(Ext.summary(Ext.untilReadies(a, 1, QUICK))).as("the pool learns the statement").isEqualTo("1Z");
             assertThat(Ext.status(a.query("BEGIN").getLast())).as("A holds the only server").isEqualTo('T');
 
             b.send(concat(Ext.parse("mine", "SELECT 'known'"), Ext.closeStatement("old"), Ext.sync()));
-            assertThat(Ext.summary(untilReady(b))).as("answered by the pooler").isEqualTo("13Z");
+            assertThat(Ext.summary(Ext.untilReadies(b, 1, QUICK))).as("answered by the pooler").isEqualTo("13Z");
 
             a.query("COMMIT");
             b.send(concat(Ext.bind("", "mine"), Ext.execute("", 0), Ext.sync()));
-            List<Message> rows = untilReady(b);
+            List<Message> rows = Ext.untilReadies(b, 1, QUICK);
             assertThat(Ext.summary(rows)).isEqualTo("2DCZ");
             assertThat(Ext.firstColumns(rows)).containsExactly("known");
-        }
-    }
-
-    /** Replies up to and including the next ReadyForQuery; fails after a few seconds (no server would answer). */
-    private static List<Message> untilReady(RawClient c) {
-        List<Message> all = new ArrayList<>();
-        while (true) {
-            Message m = c.read(QUICK);
-            if (m == null) {
-                throw new AssertionError("connection closed after " + Ext.summary(all));
-            }
-            all.add(m);
-            if (m.type() == 'Z') {
-                return all;
-            }
         }
     }
 }
