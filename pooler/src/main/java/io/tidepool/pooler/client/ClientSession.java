@@ -67,6 +67,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private @Nullable BackendKeyData cancelKey;
     private @Nullable StatementRewriter rewriter;
     private final LocalAnswers localAnswers = new LocalAnswers();
+    private final RunForwarding runs = new RunForwarding(parameters, this::forwardToServer,
+            () -> state == ClientState.LINKED);
     private boolean pendingFlush;
     private boolean loggedIn;
     private boolean slotTaken;
@@ -78,7 +80,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private AdminGateway.@Nullable Conversation console;
     private @Nullable FrameDecoder decoder;
     /** The decoder is in run mode: {@link MessageRun}s arrive (see {@link #joinRuns}). */
-    private boolean runs;
+    private boolean joinsRuns;
 
     public ClientSession(ClientContext context) {
         this.context = context;
@@ -108,7 +110,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * client sends in one go is forwarded in one write; off for the login and the admin console, which read frames.
      */
     private void joinRuns(boolean on) {
-        if (on == runs) {
+        if (on == joinsRuns) {
             return;
         }
         if (decoder == null && channel != null && channel.pipeline().get(FrameDecoder.class) instanceof FrameDecoder d) {
@@ -116,7 +118,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         if (decoder != null) {
             decoder.joinRuns(on);
-            runs = on;
+            joinsRuns = on;
         }
     }
 
@@ -179,7 +181,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     disconnectWith(null, "client sent Terminate");   // between transactions: no server needed
                 } else if (unit instanceof MessageRun run && rewriter != null && held.isEmpty()
                         && LocalAnswers.mayAnswerFirst(run)) {
-                    oneByOne(run);
+                    RunForwarding.split(run, this::onWireUnit);     // rare: not worth a bound reference
                 } else if (!answerLocally(unit)) {
                     hold(unit);
                 }
@@ -421,7 +423,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private void forwardToServer(WireUnit unit) {
         if (unit instanceof MessageRun run) {
-            forwardRun(run.bytes());
+            runs.forward(run.bytes(), server(), rewriter);
             pendingFlush = true;
             return;
         }
@@ -439,60 +441,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             server().send(unit);
         }
         pendingFlush = true;
-    }
-
-    /**
-     * Forwards the messages of a run (taking it over): each stretch of messages that pass unchanged
-     * ({@link UnchangedMessages}) in one write, the others one by one as frames, in order.
-     */
-    private void forwardRun(ByteBuf bytes) {
-        ServerConnection s = server();
-        int start = bytes.readerIndex();
-        int end = bytes.writerIndex();
-        int unsent = start;
-        try {
-            for (int at = start; at < end && state == ClientState.LINKED; ) {
-                byte type = bytes.getByte(at);
-                int next = at + 1 + bytes.getInt(at + 1);
-                if (UnchangedMessages.passes(type, bytes, at, next, rewriter, s)) {
-                    if (rewriter != null && (type == 'Q' || type == 'P')) {
-                        parameters.forwarding(new Frame(type, bytes.slice(at, next - at)), s.outstanding() > 0);
-                    }
-                } else {
-                    if (at > unsent) {
-                        s.sendMessages(bytes.retainedSlice(unsent, at - unsent));
-                    }
-                    unsent = next;
-                    forwardToServer(new Frame(type, bytes.retainedSlice(at, next - at)));
-                }
-                at = next;
-            }
-            if (unsent == start && state == ClientState.LINKED) {
-                s.sendMessages(bytes);                      // the usual case: the whole run, no slice
-                bytes = null;
-            } else if (unsent < end && state == ClientState.LINKED) {
-                s.sendMessages(bytes.retainedSlice(unsent, end - unsent));
-            }
-        } finally {
-            if (bytes != null) {
-                bytes.release();
-            }
-        }
-    }
-
-    /** Hands a run's messages to {@link #onWireUnit} one frame at a time (taking the run over). */
-    private void oneByOne(MessageRun run) {
-        ByteBuf bytes = run.bytes();
-        try {
-            int end = bytes.writerIndex();
-            for (int at = bytes.readerIndex(); at < end; ) {
-                int next = run.endOf(at);
-                onWireUnit(new Frame(run.typeAt(at), bytes.retainedSlice(at, next - at)));
-                at = next;
-            }
-        } finally {
-            bytes.release();
-        }
     }
 
     /** Between transactions, what needs no server is answered here (see {@link LocalAnswers}). */
