@@ -50,7 +50,7 @@ final class AuthCluster {
         TestCerts certs = TestCerts.create();
         Path pgCerts;
         try {
-            pgCerts = Files.createTempDirectory("tidepool-pgcerts-");
+            pgCerts = TestCerts.tempDirDeletedAtExit("tidepool-pgcerts-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

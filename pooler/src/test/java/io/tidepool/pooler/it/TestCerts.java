@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * Throwaway certificates made by the {@code openssl} binary for one test run: a CA, a server certificate for
@@ -43,7 +45,7 @@ final class TestCerts {
 
     static TestCerts create() {
         try {
-            TestCerts certs = new TestCerts(Files.createTempDirectory("tidepool-certs-"));
+            TestCerts certs = new TestCerts(tempDirDeletedAtExit("tidepool-certs-"));
             certs.ca("ca", "tidepool test CA");
             certs.ca("rogue-ca", "tidepool rogue CA");
             certs.leaf("server", "127.0.0.1", "ca", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
@@ -54,6 +56,19 @@ final class TestCerts {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A fresh temp directory that this test JVM deletes, with what is in it, when it exits. */
+    static Path tempDirDeletedAtExit(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (Stream<Path> all = Files.walk(dir)) {
+                all.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (IOException | UncheckedIOException e) {
+                // best effort: the JVM is exiting
+            }
+        }, "delete " + dir.getFileName()));
+        return dir;
     }
 
     /** A new server certificate and key (same CA, same names, new serial and key) over the old files, for RELOAD. */
