@@ -45,7 +45,7 @@ final class Listeners implements AutoCloseable {
                 ClientContext current = context.get();
                 // The first byte decides: 0x16 is PostgreSQL 17's direct TLS, anything else a startup packet.
                 ch.pipeline().addLast(TlsNegotiation.DirectTls.NAME, new TlsNegotiation.DirectTls(current.tls()));
-                ch.pipeline().addLast(StartupDecoder.NAME, new StartupDecoder(limits, true));
+                ch.pipeline().addLast(StartupDecoder.NAME, new StartupDecoder(limits));
                 ch.pipeline().addLast("client", new ClientSession(current));
             }
         };

@@ -93,7 +93,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
                 new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        server.decoder = new FrameDecoder(Direction.BACKEND, Limits.DEFAULT, true);
+                        server.decoder = new FrameDecoder(Direction.BACKEND, Limits.DEFAULT);
                         ch.pipeline().addLast(FrameDecoder.NAME, server.decoder);
                         ch.pipeline().addLast("server", server);
                     }

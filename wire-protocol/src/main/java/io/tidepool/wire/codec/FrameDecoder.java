@@ -30,7 +30,6 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     private final Direction direction;
     private final Limits limits;
-    private final boolean coalesce;
 
     /** Bytes of a streamed message still to come; 0 when between messages. */
     private int streamRemaining;
@@ -38,17 +37,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private int streamLength;
 
     public FrameDecoder(Direction direction, Limits limits) {
-        this(direction, limits, false);
-    }
-
-    /**
-     * @param coalesce emit a run of complete DataRow (backend) or CopyData messages as one {@link Frame} (its
-     *                 {@link Frame#length()} is then the first message's); for forwarding, where only the bytes matter
-     */
-    public FrameDecoder(Direction direction, Limits limits, boolean coalesce) {
         this.direction = direction;
         this.limits = limits;
-        this.coalesce = coalesce;
     }
 
     /** Run mode: whole messages that arrived together are emitted as one {@link MessageRun}, one unit per decode. */
@@ -120,8 +110,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                         : new MessageRun(in.readRetainedSlice(run)));
                 return;                                     // one unit per call: see joinRuns
             } else if (in.readableBytes() >= total) {
-                out.add(new Frame(type, in.readRetainedSlice(coalesce && isRowType(type) ? run(in, type, total)
-                        : total)));
+                out.add(new Frame(type, in.readRetainedSlice(total)));
             } else if (length > limits.streamThreshold() && direction.isStreamable(type)
                     && in.readableBytes() >= STREAM_HEAD) {
                 // The first part carries at least STREAM_HEAD bytes, so the names at the start of a Bind or a
@@ -138,31 +127,6 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 return;                                     // called again when more bytes arrive
             }
         }
-    }
-
-    /** DataRow (backend only; a frontend 'D' is Describe) and CopyData (both directions). */
-    private boolean isRowType(byte type) {
-        return type == 'd' || type == 'D' && direction == Direction.BACKEND;
-    }
-
-    /**
-     * The length of the run of complete messages of {@code type} that starts at the reader index (whose first
-     * message is {@code first} bytes long): forwarding 500 DataRows as one slice costs one write instead of 500.
-     * Each header in the run is validated like any other.
-     */
-    private int run(ByteBuf in, byte type, int first) {
-        int start = in.readerIndex();
-        int end = start + first;
-        int limit = in.writerIndex();
-        int max = direction.maxLength(type, limits);
-        while (limit - end >= Frame.HEADER_LENGTH && in.getByte(end) == type) {
-            int length = in.getInt(end + 1);
-            if (length < 4 || length > max || limit - end - 1 < length) {
-                break;                                     // invalid: reported when it is decoded on its own
-            }
-            end += 1 + length;
-        }
-        return end - start;
     }
 
     /**

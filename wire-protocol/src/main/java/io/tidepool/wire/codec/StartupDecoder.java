@@ -33,18 +33,11 @@ public final class StartupDecoder extends ByteToMessageDecoder {
     public static final String NAME = "startup-decoder";
 
     private final Limits limits;
-    private final boolean coalesce;
     private boolean sslRequested;
     private boolean gssRequested;
 
     public StartupDecoder(Limits limits) {
-        this(limits, false);
-    }
-
-    /** @param coalesce hand the frame decoder that follows the coalescing of CopyData runs (the pooler's choice) */
-    public StartupDecoder(Limits limits, boolean coalesce) {
         this.limits = limits;
-        this.coalesce = coalesce;
     }
 
     /** Set after the first error: the stream is out of sync, so later bytes are discarded, never decoded. */
@@ -117,7 +110,7 @@ public final class StartupDecoder extends ByteToMessageDecoder {
                 }
                 out.add(StartupMessage.decode(code, packet));
                 // Typed messages follow; the leftover cumulation moves to the frame decoder.
-                ctx.pipeline().replace(this, FrameDecoder.NAME, new FrameDecoder(Direction.FRONTEND, limits, coalesce));
+                ctx.pipeline().replace(this, FrameDecoder.NAME, new FrameDecoder(Direction.FRONTEND, limits));
             }
         }
     }

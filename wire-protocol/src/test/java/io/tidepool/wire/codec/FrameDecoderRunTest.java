@@ -97,7 +97,7 @@ class FrameDecoderRunTest {
      */
     @Test
     void switchingRunModeOffAtReadyForQueryAppliesToTheNextMessage() {
-        FrameDecoder decoder = new FrameDecoder(Direction.BACKEND, Limits.DEFAULT, true);
+        FrameDecoder decoder = new FrameDecoder(Direction.BACKEND, Limits.DEFAULT);
         decoder.joinRuns(true);
         List<WireUnit> seen = new ArrayList<>();
         EmbeddedChannel channel = new EmbeddedChannel(decoder, new ChannelInboundHandlerAdapter() {
@@ -159,7 +159,7 @@ class FrameDecoderRunTest {
         ByteBuf in = Unpooled.buffer().writeBytes(notice()).writeBytes(notice()).writeByte('Z').writeInt(70_000)
                 .writeZero(16);
         List<WireUnit> seen = new ArrayList<>();
-        FrameDecoder decoder = new FrameDecoder(Direction.BACKEND, Limits.DEFAULT, true);
+        FrameDecoder decoder = new FrameDecoder(Direction.BACKEND, Limits.DEFAULT);
         decoder.joinRuns(true);
         EmbeddedChannel channel = new EmbeddedChannel(decoder, new ChannelInboundHandlerAdapter() {
             @Override
@@ -179,7 +179,7 @@ class FrameDecoderRunTest {
     }
 
     private static EmbeddedChannel runDecoder() {
-        FrameDecoder decoder = new FrameDecoder(Direction.BACKEND, Limits.DEFAULT, true);
+        FrameDecoder decoder = new FrameDecoder(Direction.BACKEND, Limits.DEFAULT);
         decoder.joinRuns(true);
         return new EmbeddedChannel(decoder);
     }
@@ -202,7 +202,7 @@ class FrameDecoderRunTest {
         return types;
     }
 
-    /** The same stream without run mode and without coalescing: one frame per message. */
+    /** The same stream without run mode: one frame per message. */
     private static List<String> messagesDecodedOneByOne(List<byte[]> reads) {
         List<String> types = new ArrayList<>();
         EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(Direction.BACKEND, Limits.DEFAULT));
