@@ -123,6 +123,11 @@ class RoutingIT {
                     + " from generate_series(1, 20000) g");  // about 5 MB of WAL
             awaitTopology("standby1 over the lag limit", t -> !t.status(s1).orElseThrow()
                     .readable(CONFIG.maxStandbyLag()));
+            // The byte lag counts from the primary's WAL position, so it can cross the limit before standby1's WAL
+            // receiver has flushed any of the new WAL; the replay delay is measured only over WAL received and not
+            // yet replayed, so it turns positive a check or two later (a loaded CI machine saw 0 s here).
+            awaitTopology("standby1 with received WAL waiting for replay", t -> t.status(s1).orElseThrow()
+                    .replayDelay().isPositive());
             System.out.println("lagging: " + status(s1));
             assertThat(status(s1).lagBytes()).isGreaterThan(1L << 20);
             assertThat(status(s1).replayDelay()).isPositive();
