@@ -224,10 +224,14 @@ public final class SideBySide implements Callable<Integer> {
         }
 
         /**
-         * Runs every workload and protocol of the plan through the pooler, unmeasured, before its first cell: a JIT
-         * compiles the paths a workload takes only once that workload runs (tpcb-like's extended path cost Tidepool
-         * about two seconds of C2 compilation in the first 15 s after a select-only warm-up, a fifth of a 10 s cell's
-         * CPU), and a pooler in production runs for weeks. Clients: more than the pool, so that clients wait.
+         * Runs, unmeasured, a new connection per transaction and then every workload and protocol of the plan
+         * through the pooler before its first cell: a JIT compiles a path only once it has run often, and a pooler in
+         * production runs for weeks. Without it the cells paid for compilation: tpcb-like's extended path cost
+         * Tidepool about two seconds of C2 compilation in the first 15 s after a select-only warm-up, and each
+         * cell's burst of 50 or 200 logins compiled the login path anew for the first dozens of bursts (200
+         * connections cost Tidepool 210-460 ms of CPU in the first bursts, 35 ms once compiled; with 16,000
+         * transactions in a tpcb-like cell that was 13-29 us per transaction). The churn run gives the login path
+         * thousands of logins. Clients: more than the pool, so that clients wait.
          */
         private void warmUp(Target target) {
             if (plan.warmupSeconds() == 0) {
@@ -235,17 +239,21 @@ public final class SideBySide implements Callable<Integer> {
             }
             Pooler pooler = poolers.get(target);
             int clients = Math.min(Math.max(10, plan.poolSizeFor(mode) + 10), plan.maxClients());
+            var runs = new ArrayList<Map.Entry<Workload, String>>();
+            runs.add(Map.entry(Workload.CONNECT_PER_TRANSACTION, "simple"));
             for (Workload workload : plan.workloads()) {
                 for (String protocol : plan.protocols()) {
-                    if (lacksPreparedStatements(target, protocol)) {
-                        continue;
+                    if (!lacksPreparedStatements(target, protocol)) {
+                        runs.add(Map.entry(workload, protocol));
                     }
-                    Outcome warm = runner.run(pooler.target(DATABASE), workload, protocol, clients,
-                            plan.warmupSeconds(), pooler);
-                    if (!(warm instanceof Outcome.Measured)) {
-                        System.out.println("# warning: warm-up (" + workload.label() + ", " + protocol + ") through "
-                                + target.label() + " failed: " + warm);
-                    }
+                }
+            }
+            for (var run : runs) {
+                Outcome warm = runner.run(pooler.target(DATABASE), run.getKey(), run.getValue(), clients,
+                        plan.warmupSeconds(), pooler);
+                if (!(warm instanceof Outcome.Measured)) {
+                    System.out.println("# warning: warm-up (" + run.getKey().label() + ", " + run.getValue()
+                            + ") through " + target.label() + " failed: " + warm);
                 }
             }
         }

@@ -8,7 +8,12 @@ enum Workload {
     /** {@code -S}: one {@code SELECT abalance FROM pgbench_accounts WHERE aid = :aid} per transaction. */
     SELECT_ONLY("select-only", List.of("-S")),
     /** The default TPC-B-like script: BEGIN, three UPDATEs, a SELECT, an INSERT, END. */
-    TPCB_LIKE("tpcb-like", List.of("-b", "tpcb-like"));
+    TPCB_LIKE("tpcb-like", List.of("-b", "tpcb-like")),
+    /**
+     * {@code -S -C}: the select-only script with a new connection for every transaction (StartupMessage, login,
+     * welcome, one SELECT, Terminate): the pooler's cost of a login.
+     */
+    CONNECT_PER_TRANSACTION("connect-per-tx", List.of("-S", "-C"));
 
     private final String label;
     private final List<String> pgbenchArgs;
@@ -35,6 +40,7 @@ enum Workload {
                 return workload;
             }
         }
-        throw new IllegalArgumentException("workload: \"" + value + "\" (expected: select-only or tpcb-like)");
+        throw new IllegalArgumentException("workload: \"" + value
+                + "\" (expected: select-only, tpcb-like or connect-per-tx)");
     }
 }
