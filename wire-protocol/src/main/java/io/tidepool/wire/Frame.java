@@ -15,6 +15,14 @@ public record Frame(byte type, ByteBuf bytes) implements WireUnit {
     /** Type byte plus the int32 length. */
     public static final int HEADER_LENGTH = 5;
 
+    /**
+     * The absolute index just past the message whose type byte is at {@code at} in {@code bytes}: its length field
+     * counts itself and the body, not the type byte. For headers a decoder has validated.
+     */
+    public static int endOf(ByteBuf bytes, int at) {
+        return at + 1 + bytes.getInt(at + 1);
+    }
+
     public Frame {
         Objects.requireNonNull(bytes, "bytes");
     }

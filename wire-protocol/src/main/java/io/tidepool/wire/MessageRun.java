@@ -43,7 +43,7 @@ public record MessageRun(ByteBuf bytes) implements WireUnit {
 
     /** The absolute index just past the message that starts at {@code index}. */
     public int endOf(int index) {
-        return index + 1 + bytes.getInt(index + 1);
+        return Frame.endOf(bytes, index);
     }
 
     @Override

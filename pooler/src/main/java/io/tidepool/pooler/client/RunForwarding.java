@@ -38,7 +38,7 @@ final class RunForwarding {
         try {
             for (int at = start; at < end && linked.getAsBoolean(); ) {
                 byte type = bytes.getByte(at);
-                int next = at + 1 + bytes.getInt(at + 1);
+                int next = Frame.endOf(bytes, at);
                 if (UnchangedMessages.passes(type, bytes, at, next, rewriter, s)) {
                     if (rewriter != null && (type == 'Q' || type == 'P')) {
                         parameters.forwarding(new Frame(type, bytes.slice(at, next - at)), s.outstanding() > 0);

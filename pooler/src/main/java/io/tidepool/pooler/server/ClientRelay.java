@@ -85,7 +85,7 @@ final class ClientRelay {
         boolean ready = false;
         for (int at = start; at < end; ) {
             byte type = bytes.getByte(at);
-            int next = at + 1 + bytes.getInt(at + 1);
+            int next = Frame.endOf(bytes, at);
             if (tracker.onServerMessage(type, statements)) {
                 writeSpan(bytes, unwritten, at, out);       // the answer to a request the pooler made itself
                 unwritten = next;

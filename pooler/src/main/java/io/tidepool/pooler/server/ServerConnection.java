@@ -268,7 +268,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
         ClientSession c = client;
         boolean rewriterTracks = c != null && c.statements() != null;
         int end = messages.writerIndex();
-        for (int at = messages.readerIndex(); at < end; at += 1 + messages.getInt(at + 1)) {
+        for (int at = messages.readerIndex(); at < end; at = Frame.endOf(messages, at)) {
             byte type = messages.getByte(at);
             if (rewriterTracks) {
                 tracker.addPassedThrough(type);             // what the rewriter does for a message it passes on
