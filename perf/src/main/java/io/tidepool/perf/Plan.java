@@ -71,8 +71,8 @@ record Plan(List<String> modes, List<Workload> workloads, List<String> protocols
             case "full" -> new Plan(List.of("session", "transaction"), List.of(Workload.values()), PROTOCOLS,
                     List.of(10, 50, 200, 1000), all, 15, 2, 10, 20, 15, 1000);
             // Issue 3's table: transaction mode, -S and tpcb-like, simple and extended, 10 to 1,000 clients onto 20.
-            // 20 s of warm-up per workload and protocol (80 s per pooler): Tidepool's JIT compiles a workload's
-            // paths in about 15 s of that workload on 2 cores.
+            // 20 s of warm-up for the login churn and for each workload and protocol (100 s per pooler): Tidepool's
+            // JIT compiles a workload's paths in about 15 s of that workload on 2 cores.
             case "issue3" -> new Plan(List.of("transaction"), SCRIPTS, List.of("simple", "extended"),
                     List.of(10, 50, 200, 1000), all, 10, 2, 10, 20, 20, 1000);
             default -> throw new IllegalArgumentException("preset: \"" + name + "\" (expected: issue2, issue3, quick or full)");
