@@ -7,8 +7,12 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Creating and deleting the private temp directories of fixtures. Stateless. */
-final class TempDirs {
+/**
+ * Creating and deleting the private temp directories of fixtures and tests. A directory made here is deleted by its
+ * owner when done; if the JVM dies first, the next test JVM's first {@link #create} removes it ({@link StaleFixtures}).
+ * Stateless.
+ */
+public final class TempDirs {
     private TempDirs() {
     }
 
@@ -16,7 +20,7 @@ final class TempDirs {
      * A fresh directory under {@code java.io.tmpdir} (mode 0700 on POSIX), marked as owned by this JVM; the first
      * call also removes what dead test JVMs left behind ({@link StaleFixtures}).
      */
-    static Path create(String prefix) {
+    public static Path create(String prefix) {
         StaleFixtures.reapOnce();
         try {
             Path dir = Files.createTempDirectory(prefix);
@@ -28,7 +32,7 @@ final class TempDirs {
     }
 
     /** Deletes {@code root} and everything below it; a missing directory is fine. */
-    static void delete(Path root) {
+    public static void delete(Path root) {
         if (!Files.exists(root)) {
             return;
         }

@@ -3,6 +3,7 @@ package io.tidepool.pooler.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.tidepool.testkit.TempDirs;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -76,7 +77,7 @@ class PgBouncerDefaultsIT {
 
     /** Starts PgBouncer with a minimal ini on a free loopback port; returns key -> {default, changeable}. */
     private static Map<String, String[]> showConfig() throws IOException, InterruptedException {
-        var dir = Files.createTempDirectory("pgbouncer-it");
+        var dir = TempDirs.create("pgbouncer-it");
         int port;
         try (var socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -130,6 +131,7 @@ class PgBouncerDefaultsIT {
                 process.destroy();
                 process.waitFor(5, TimeUnit.SECONDS);
             }
+            TempDirs.delete(dir);
         }
     }
 

@@ -7,6 +7,8 @@ import io.tidepool.auth.md5.Md5Password;
 import io.tidepool.testkit.PgTarget;
 import io.tidepool.testkit.PostgresLogOnFailure;
 import io.tidepool.testkit.Psql;
+import io.tidepool.testkit.TempDirs;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -44,8 +46,15 @@ class LoginDefencesIT {
     @BeforeAll
     void start() throws Exception {
         auth = AuthCluster.get();
-        dir = Files.createTempDirectory("tidepool-defences-");
+        dir = TempDirs.create("tidepool-defences-");
         auth.certs.copyServerFilesTo(dir);
+    }
+
+    @AfterAll
+    void stop() {
+        if (dir != null) {
+            TempDirs.delete(dir);                           // a copy of the server key among them
+        }
     }
 
     private TidepoolFixture.Builder hbaPooler() {

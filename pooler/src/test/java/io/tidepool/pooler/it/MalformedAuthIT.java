@@ -3,6 +3,7 @@ package io.tidepool.pooler.it;
 import io.tidepool.pooler.it.RawClient.Outcome;
 import io.tidepool.testkit.PgTarget;
 import io.tidepool.testkit.PostgresLogOnFailure;
+import io.tidepool.testkit.TempDirs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -12,7 +13,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
@@ -35,6 +35,7 @@ class MalformedAuthIT {
     private AuthCluster auth;
     private TidepoolFixture pooler;
     private Bystander bystander;
+    private Path dir;
 
     /** One hostile login: what to do, and the SQLSTATE it must end with. */
     record Case(String name, String sqlState, Function<MalformedAuthIT, Outcome> attack) {
@@ -49,7 +50,7 @@ class MalformedAuthIT {
         auth = AuthCluster.get();
         // Many failures come from 127.0.0.1 here; LoginDefencesIT covers the growing delay.
         System.setProperty(io.tidepool.pooler.client.LoginGuard.DELAY_PROPERTY, "0");
-        Path dir = Files.createTempDirectory("tidepool-malformed-");
+        dir = TempDirs.create("tidepool-malformed-");
         auth.certs.copyServerFilesTo(dir);
         pooler = TidepoolFixture.builder(auth.node)
                 .rawDatabase("authdb", auth.authdbEntry())
@@ -71,6 +72,9 @@ class MalformedAuthIT {
         }
         if (pooler != null) {
             pooler.close();
+        }
+        if (dir != null) {
+            TempDirs.delete(dir);
         }
     }
 

@@ -5,6 +5,7 @@ import io.tidepool.testkit.PgTarget;
 import io.tidepool.testkit.PostgresLogOnFailure;
 import io.tidepool.testkit.ProcessResult;
 import io.tidepool.testkit.Psql;
+import io.tidepool.testkit.TempDirs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -43,7 +43,7 @@ class TlsAuthIT {
     void start() throws IOException {
         auth = AuthCluster.get();
         certs = auth.certs;
-        configDir = Files.createTempDirectory("tidepool-tlsauth-");
+        configDir = TempDirs.create("tidepool-tlsauth-");
         pooler = builder("prefer").start();
     }
 
@@ -69,6 +69,9 @@ class TlsAuthIT {
     void stop() {
         if (pooler != null) {
             pooler.close();
+        }
+        if (configDir != null) {
+            TempDirs.delete(configDir);
         }
     }
 
