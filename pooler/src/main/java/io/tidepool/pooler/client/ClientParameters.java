@@ -98,15 +98,17 @@ final class ClientParameters {
      * client is pinned, as nothing more can happen to it). Only text that starts with SET or RESET is decoded; text
      * that starts with B, C, D, S or W is scanned in chunks, other text costs one byte.
      *
+     * @param type      the message's type, 'Q' or 'P'
+     * @param bytes     the whole message (header included) and nothing else between its reader and writer index; read
+     *                  in place, no slice unless a SET is decoded
      * @param pipelined whether earlier requests are still unanswered: a SET is then not captured (the capture is
      *                  matched with the next ReadyForQuery), so its tag counts as session state instead
      */
-    void forwarding(Frame frame, boolean pipelined) {
-        ByteBuf bytes = frame.bytes();                      // read in place: no slice unless a SET is decoded
+    void forwarding(byte type, ByteBuf bytes, boolean pipelined) {
         int text = bytes.readerIndex() + Frame.HEADER_LENGTH;
-        if (frame.type() == 'Q') {
+        if (type == 'Q') {
             if (SetCapture.mayBeSetAt(bytes, text)) {
-                String sql = io.tidepool.wire.buf.CStrings.read(frame.body(), "Query");
+                String sql = io.tidepool.wire.buf.CStrings.read(new Frame(type, bytes).body(), "Query");
                 SetCapture capture = SetCapture.of(sql);
                 if (capture == null && SetCapture.isLocal(sql)) {
                     watch.localSetSent();
@@ -118,12 +120,12 @@ final class ClientParameters {
             if (!pinned && SessionObjectScan.mayMakeObject(bytes, text)) {
                 objectsMade(objects.scan(bytes, text), pipelined);
             }
-        } else if (frame.type() == 'P') {
+        } else if (type == 'P') {
             int name = bytes.indexOf(text, bytes.writerIndex(), (byte) 0);
             if (name < 0) {
                 return;                                     // malformed: the server will say so
             }
-            if (SetCapture.mayBeSetAt(bytes, name + 1) && SetCapture.parsesLocalSet(frame.body())) {
+            if (SetCapture.mayBeSetAt(bytes, name + 1) && SetCapture.parsesLocalSet(new Frame(type, bytes).body())) {
                 watch.localSetSent();
             }
             if (!pinned && SessionObjectScan.mayMakeObject(bytes, name + 1)) {

@@ -434,7 +434,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         if (rewriter != null) {
             if ((unit.type() == 'Q' || unit.type() == 'P') && unit instanceof Frame frame) {
-                parameters.forwarding(frame, server().outstanding() > 0);
+                parameters.forwarding(frame.type(), frame.bytes(), server().outstanding() > 0);
             }
             rewriter.forward(unit, server(), channel());
         } else {

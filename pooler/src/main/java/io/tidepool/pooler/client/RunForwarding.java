@@ -41,7 +41,12 @@ final class RunForwarding {
                 int next = Frame.endOf(bytes, at);
                 if (UnchangedMessages.passes(type, bytes, at, next, rewriter, s)) {
                     if (rewriter != null && (type == 'Q' || type == 'P')) {
-                        parameters.forwarding(new Frame(type, bytes.slice(at, next - at)), s.outstanding() > 0);
+                        bytes.setIndex(at, next);           // the message alone, read in place: no slice per message
+                        try {
+                            parameters.forwarding(type, bytes, s.outstanding() > 0);
+                        } finally {
+                            bytes.setIndex(start, end);
+                        }
                     }
                 } else {
                     if (at > unsent) {
