@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.tidepool.pooler.pool.Pool;
 import io.tidepool.pooler.link.StatementRewriter;
+import io.tidepool.pooler.net.SocketOutput;
 import io.tidepool.pooler.pool.PoolMode;
 import io.tidepool.pooler.server.ServerConnection;
 import io.tidepool.wire.Frame;
@@ -66,6 +67,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private @Nullable ServerConnection server;
     private @Nullable BackendKeyData cancelKey;
     private @Nullable StatementRewriter rewriter;
+    private @Nullable SocketOutput output;
     private final LocalAnswers localAnswers = new LocalAnswers();
     private final RunForwarding runs = new RunForwarding(parameters, this::forwardToServer,
             () -> state == ClientState.LINKED);
@@ -214,7 +216,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 s.flush();
             }
             if (rewriter != null) {
-                ctx.flush();                                // answers the pooler gave itself (ParseComplete...)
+                output().flush();                           // answers the pooler gave itself (ParseComplete...)
             }
         }
     }
@@ -566,6 +568,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     public Channel channel() {
         return java.util.Objects.requireNonNull(channel, "not connected");
+    }
+
+    /** The relay's way out to this client; made at its first use, after login, when the pipeline is final. */
+    public SocketOutput output() {
+        SocketOutput o = output;
+        if (o == null) {
+            o = SocketOutput.of(channel());
+            output = o;
+        }
+        return o;
     }
 
     public BackendKeyData cancelKey() {

@@ -46,7 +46,7 @@ final class ClientRelay {
     private final ServerStatements statements;
     private final RequestAccounting requests;
     /** The client written to in the current read batch, flushed at channelReadComplete. */
-    private @Nullable Channel flushTarget;
+    private @Nullable ClientSession flushTarget;
     /** A fatal error was relayed to the client: the server closes next, so it must not go back to the pool. */
     private boolean dying;
 
@@ -100,12 +100,12 @@ final class ClientRelay {
             at = next;
         }
         if (unwritten == start) {
-            out.write(bytes, out.voidPromise());            // nothing cut out: the usual case, no slice
+            c.output().write(bytes);                        // nothing cut out: the usual case, no slice
         } else {
             writeSpan(bytes, unwritten, end, out);
             bytes.release();
         }
-        flushTarget = out;
+        flushTarget = c;
         if (ready) {
             tracker.drainFakes(out);
             c.readyForQuery(requests.transactionStatus(), requests.outstanding(), tracker.isEmpty());
@@ -177,8 +177,8 @@ final class ClientRelay {
             tracker.onServerMessage(part.type(), statements); // streamable types are never the pooler's own answers
         }
         Channel out = c.channel();
-        out.write(part.bytes(), out.voidPromise());
-        flushTarget = out;
+        c.output().write(part.bytes());
+        flushTarget = c;
         if (tracker.owesFake()) {
             tracker.drainFakes(out);
         }
@@ -198,10 +198,10 @@ final class ClientRelay {
 
     /** End of a read batch: flushes the client written to in it, even if the link ended in the middle of it. */
     void flushClient() {
-        Channel written = flushTarget;
+        ClientSession written = flushTarget;
         if (written != null) {
             flushTarget = null;
-            written.flush();
+            written.output().flush();
         }
     }
 

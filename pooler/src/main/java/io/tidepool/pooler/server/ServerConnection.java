@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.util.ReferenceCountUtil;
 import io.tidepool.pooler.client.ClientSession;
+import io.tidepool.pooler.net.SocketOutput;
 import io.tidepool.pooler.link.LinkedServer;
 import io.tidepool.pooler.link.RequestTracker;
 import io.tidepool.pooler.link.ServerStatements;
@@ -63,6 +64,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
     private final InternalQueries internal;
     private final ClientRelay relay;
     private final long createdNanos = System.nanoTime();
+    private @Nullable SocketOutput output;
     private @Nullable Channel channel;
     /** In run mode while LINKED: the relay forwards what arrived together in one write ({@link FrameDecoder#joinRuns}). */
     private @Nullable FrameDecoder decoder;
@@ -256,7 +258,7 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             requests.sent(unit.type(), client);
         }
         stats.received(unit.content().readableBytes());
-        channel().write(unit.content(), channel().voidPromise());
+        output().write(unit.content());
     }
 
     /**
@@ -276,11 +278,21 @@ public final class ServerConnection extends ChannelInboundHandlerAdapter impleme
             requests.sent(type, c);
         }
         stats.received(messages.readableBytes());
-        channel().write(messages, channel().voidPromise());
+        output().write(messages);
     }
 
     public void flush() {
-        channel().flush();
+        output().flush();
+    }
+
+    /** The data path's way out to this server; made at its first use, when the pipeline is final (after TLS). */
+    private SocketOutput output() {
+        SocketOutput o = output;
+        if (o == null) {
+            o = SocketOutput.of(channel());
+            output = o;
+        }
+        return o;
     }
 
     /**
