@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.tidepool.pooler.client.ClientContext;
 import io.tidepool.pooler.client.ClientSession;
@@ -36,9 +37,10 @@ final class Listeners implements AutoCloseable {
     private final List<Path> socketFiles = new ArrayList<>();
 
     static Listeners open(Transport transport, EventLoopGroup boss, EventLoopGroup workers, String listenAddr,
-                          int port, String unixSocketDir, int backlog, Limits limits,
+                          int port, String unixSocketDir, int backlog, int pktBuf, Limits limits,
                           Supplier<ClientContext> context) throws InterruptedException, IOException {
         Listeners listeners = new Listeners();
+        RecvByteBufAllocator readSizes = Transport.readSizes(pktBuf);
         ChannelInitializer<Channel> initializer = new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -57,6 +59,7 @@ final class Listeners implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.SO_KEEPALIVE, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, ServerConnector.WATERMARK)
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, readSizes)
                     .childHandler(initializer);
             Channel channel = bootstrap.bind(new InetSocketAddress(address, port)).sync().channel();
             listeners.channels.add(channel);
@@ -68,6 +71,7 @@ final class Listeners implements AutoCloseable {
             Channel channel = new ServerBootstrap().group(boss, workers)
                     .channel(transport.serverDomainChannel())
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, ServerConnector.WATERMARK)
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, readSizes)
                     .childHandler(initializer)
                     .bind(new DomainSocketAddress(socket.toString())).sync().channel();
             listeners.channels.add(channel);

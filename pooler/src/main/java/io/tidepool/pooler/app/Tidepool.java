@@ -71,7 +71,7 @@ public final class Tidepool {
         GlobalLimits limits = new GlobalLimits(() -> this.config.settings().get(Keys.MAX_CLIENT_CONN));
         routing = new io.tidepool.pooler.routing.RoutingService(this::pools);
         routing.configure(config);
-        connector = new ServerConnector(transport);
+        connector = new ServerConnector(transport, config.settings().get(Keys.PKT_BUF));
         connector.tls(TlsSetup.server(config));
         pools = new PoolManager(resolver(config), limits, connector, metrics);
         admin = new io.tidepool.pooler.admin.AdminService(new Control(), Version.get());
@@ -84,11 +84,11 @@ public final class Tidepool {
         int maxPacket = s.get(Keys.MAX_PACKET_SIZE);
         Limits wireLimits = Limits.DEFAULT.withMaxFrameLength(Math.min(maxPacket, Limits.PG_LARGE_MESSAGE_LIMIT));
         listeners = Listeners.open(transport, boss, workers, s.get(Keys.LISTEN_ADDR), s.get(Keys.LISTEN_PORT),
-                s.get(Keys.UNIX_SOCKET_DIR), s.get(Keys.LISTEN_BACKLOG), wireLimits, () -> clientContext);
+                s.get(Keys.UNIX_SOCKET_DIR), s.get(Keys.LISTEN_BACKLOG), s.get(Keys.PKT_BUF), wireLimits, () -> clientContext);
         int readOnlyPort = routing.config().readonlyListenPort();
         // HAProxy's two-port layout: on this port every routed database means its read target.
         readOnlyListeners = readOnlyPort == 0 ? null : Listeners.open(transport, boss, workers,
-                s.get(Keys.LISTEN_ADDR), readOnlyPort, "", s.get(Keys.LISTEN_BACKLOG), wireLimits,
+                s.get(Keys.LISTEN_ADDR), readOnlyPort, "", s.get(Keys.LISTEN_BACKLOG), s.get(Keys.PKT_BUF), wireLimits,
                 () -> clientContext.readOnly());
         var failovers = io.tidepool.pooler.metrics.TopologyMetrics.register(metrics.registry(), routing);
         routing.metrics(failovers, host -> io.tidepool.pooler.metrics.TopologyMetrics.registerHost(

@@ -5,7 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.handler.ssl.SslHandler;
 import org.jspecify.annotations.Nullable;
@@ -13,13 +13,13 @@ import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 
 /**
- * The relay's way out to one connection: bytes go straight to the socket with one {@code write(2)} when Netty holds
+ * The relay's way out to one connection: bytes go straight to the socket with one {@code send(2)} when Netty holds
  * nothing for it, and through the channel otherwise.
  *
  * <p>Why: a relayed message passed through the pipeline ({@code write} from the tail to the head, an outbound-buffer
  * entry, then {@code flush} the same way) on each of the two hops of every statement; in a profile of tpcb-like through
- * the pooler that was about a sixth of the event loop's user time, for one syscall that this makes directly. Netty
- * stays in charge of everything else: when the socket takes only part of the bytes (its send buffer is full), the
+ * the pooler that was about a sixth of the event loop's user time, for one {@code send(2)} that this makes directly.
+ * Netty stays in charge of everything else: when the socket takes only part of the bytes (its send buffer is full), the
  * rest goes to the channel, which writes it when the socket is writable again, tracks writability (back-pressure) and
  * reports errors; a later write sees Netty's queue non-empty and queues behind it, so the order never changes. A write
  * that fails goes the channel's way too, so that the error is reported and the connection closed as before.
@@ -30,9 +30,9 @@ import java.io.IOException;
  */
 public final class SocketOutput {
     private final Channel channel;
-    private final @Nullable FileDescriptor socket;
+    private final @Nullable Socket socket;
 
-    private SocketOutput(Channel channel, @Nullable FileDescriptor socket) {
+    private SocketOutput(Channel channel, @Nullable Socket socket) {
         this.channel = channel;
         this.socket = socket;
     }
@@ -40,7 +40,8 @@ public final class SocketOutput {
     public static SocketOutput of(Channel channel) {
         boolean epoll = channel instanceof EpollSocketChannel || channel instanceof EpollDomainSocketChannel;
         boolean plain = epoll && channel.pipeline().get(SslHandler.class) == null;
-        return new SocketOutput(channel, plain ? ((UnixChannel) channel).fd() : null);
+        // the same send(2) as Netty's own writes (write(2) would also notify file watchers)
+        return new SocketOutput(channel, plain && ((UnixChannel) channel).fd() instanceof Socket s ? s : null);
     }
 
     /** Writes {@code bytes} (taking them over) now or, when they cannot all go now, by the next {@link #flush}. */
@@ -50,7 +51,7 @@ public final class SocketOutput {
             int from = bytes.readerIndex();
             int to = bytes.writerIndex();
             try {
-                int written = socket.writeAddress(bytes.memoryAddress(), from, to);
+                int written = socket.sendAddress(bytes.memoryAddress(), from, to);
                 if (written == to - from) {
                     bytes.release();
                     return;

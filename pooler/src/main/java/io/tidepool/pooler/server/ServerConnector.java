@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.tidepool.pooler.net.Transport;
@@ -24,10 +25,13 @@ public final class ServerConnector {
     public static final WriteBufferWaterMark WATERMARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
 
     private final Transport transport;
+    private final RecvByteBufAllocator readSizes;
     private volatile ServerTls tls = ServerTls.disabled();
 
-    public ServerConnector(Transport transport) {
+    /** @param pktBuf {@code pkt_buf}: the smallest read from a server ({@link Transport#readSizes}) */
+    public ServerConnector(Transport transport, int pktBuf) {
         this.transport = transport;
+        this.readSizes = Transport.readSizes(pktBuf);
     }
 
     /** The server TLS policy new connections negotiate with. */
@@ -45,6 +49,7 @@ public final class ServerConnector {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         connectTimeout.isZero() ? 15_000 : connectTimeout.toMillis()))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATERMARK)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, readSizes)
                 .handler(handler);
         SocketAddress address;
         if (target.isUnixSocket()) {
