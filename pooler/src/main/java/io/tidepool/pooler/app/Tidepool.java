@@ -84,7 +84,8 @@ public final class Tidepool {
         int maxPacket = s.get(Keys.MAX_PACKET_SIZE);
         Limits wireLimits = Limits.DEFAULT.withMaxFrameLength(Math.min(maxPacket, Limits.PG_LARGE_MESSAGE_LIMIT));
         listeners = Listeners.open(transport, boss, workers, s.get(Keys.LISTEN_ADDR), s.get(Keys.LISTEN_PORT),
-                s.get(Keys.UNIX_SOCKET_DIR), s.get(Keys.LISTEN_BACKLOG), s.get(Keys.PKT_BUF), wireLimits, () -> clientContext);
+                s.get(Keys.UNIX_SOCKET_DIR), s.get(Keys.LISTEN_BACKLOG), s.get(Keys.PKT_BUF), wireLimits,
+                () -> clientContext);
         int readOnlyPort = routing.config().readonlyListenPort();
         // HAProxy's two-port layout: on this port every routed database means its read target.
         readOnlyListeners = readOnlyPort == 0 ? null : Listeners.open(transport, boss, workers,

@@ -75,8 +75,4 @@ public final class SocketOutput {
         ChannelOutboundBuffer queue = channel.unsafe().outboundBuffer();
         return queue == null || queue.totalPendingWriteBytes() == 0 && queue.isEmpty();
     }
-
-    public Channel channel() {
-        return channel;
-    }
 }
