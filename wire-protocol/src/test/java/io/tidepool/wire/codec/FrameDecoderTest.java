@@ -124,6 +124,49 @@ class FrameDecoderTest {
         assertThat(joined.toByteArray()).isEqualTo(message);
     }
 
+    /**
+     * Buffer ownership without ByteToMessageDecoder: a read that is one whole message becomes the frame's buffer
+     * itself; a message split over two reads is completed in place behind a frame already passed on (whose bytes do
+     * not change); after the frames are released every read buffer is freed, and a partial message left at the end
+     * is freed when the channel closes.
+     */
+    @Test
+    void handsWholeReadsOnAndFreesEveryBuffer() {
+        EmbeddedChannel channel = decoder(Direction.FRONTEND);
+        byte[] sync = {'S', 0, 0, 0, 4};
+        byte[] query = {'Q', 0, 0, 0, 13, 's', 'e', 'l', 'e', 'c', 't', ' ', '1', 0};
+        ByteBuf whole = Unpooled.directBuffer(64).writeBytes(query);
+        ByteBuf syncThenHalf = Unpooled.directBuffer(64).writeBytes(sync).writeBytes(query, 0, 7);
+        ByteBuf rest = Unpooled.directBuffer(64).writeBytes(query, 7, query.length - 7);
+        ByteBuf halfAtClose = Unpooled.directBuffer(64).writeBytes(query, 0, 3);
+        try {
+            channel.writeInbound(whole);
+            Frame first = channel.readInbound();
+            assertThat(first.bytes()).isSameAs(whole);
+            first.release();
+            assertThat(whole.refCnt()).isZero();
+
+            channel.writeInbound(syncThenHalf);
+            Frame syncFrame = channel.readInbound();
+            assertThat(channel.<Object>readInbound()).isNull();
+            channel.writeInbound(rest);
+            Frame completed = channel.readInbound();
+            assertThat(ByteBufUtil.getBytes(syncFrame.bytes())).isEqualTo(sync);
+            assertThat(ByteBufUtil.getBytes(completed.bytes())).isEqualTo(query);
+            assertThat(rest.refCnt()).as("copied into the first read's buffer and released").isZero();
+            syncFrame.release();
+            completed.release();
+            assertThat(syncThenHalf.refCnt()).isZero();
+
+            channel.writeInbound(halfAtClose);
+            assertThat(channel.<Object>readInbound()).isNull();
+            assertThat(channel.finish()).isFalse();
+            assertThat(halfAtClose.refCnt()).as("released at close").isZero();
+        } finally {
+            channel.finishAndReleaseAll();
+        }
+    }
+
     /** Types the pooler must see whole (Parse, Sync...) are accumulated even when large, within the frame limit. */
     @Test
     void accumulatesLargeNonStreamableMessagesWhole() {
