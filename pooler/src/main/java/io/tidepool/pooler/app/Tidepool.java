@@ -38,6 +38,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Tidepool {
     private static final Logger log = LoggerFactory.getLogger(Tidepool.class);
+    /** Exit status after an event loop died (sysexits.h EX_SOFTWARE). */
+    static final int EXIT_LOOP_DIED = 70;
 
     private final Path configPath;
     private final Transport transport = Transport.best();
@@ -68,6 +70,8 @@ public final class Tidepool {
         config.warnings().forEach(warning -> log.warn("config: {}", warning));
         boss = transport.newGroup(1, "tidepool-accept");
         workers = transport.newGroup(threads, "tidepool-io");
+        LoopWatch.watch(boss, "tidepool-accept", () -> shuttingDown, this::loopDied);
+        LoopWatch.watch(workers, "tidepool-io", () -> shuttingDown, this::loopDied);
         GlobalLimits limits = new GlobalLimits(() -> this.config.settings().get(Keys.MAX_CLIENT_CONN));
         routing = new io.tidepool.pooler.routing.RoutingService(this::pools);
         routing.configure(config);
@@ -274,6 +278,23 @@ public final class Tidepool {
         connector.tls(freshServerTls);
         clientContext = freshContext;
         log.info("configuration reloaded from {}: {}", configPath, diff);
+    }
+
+    /**
+     * An event loop ended while the pooler was running (see {@link LoopWatch}): its clients can no longer be served
+     * and a graceful stop would wait for it forever. Gives the VIP up at once (priority 0) and exits with status 70
+     * (EX_SOFTWARE), so that the backup takes over and the supervisor (systemd's Restart=) starts a fresh process.
+     */
+    private void loopDied(String loop) {
+        log.error("event loop {} stopped unexpectedly (its error is logged above): exiting with status {}", loop,
+                EXIT_LOOP_DIED);
+        try {
+            if (vrrp != null) {
+                vrrp.close();
+            }
+        } finally {
+            System.exit(EXIT_LOOP_DIED);
+        }
     }
 
     /**
