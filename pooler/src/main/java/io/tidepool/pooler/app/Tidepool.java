@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
 public final class Tidepool {
     private static final Logger log = LoggerFactory.getLogger(Tidepool.class);
     /** Exit status after an event loop died (sysexits.h EX_SOFTWARE). */
-    static final int EXIT_LOOP_DIED = 70;
+    private static final int EXIT_LOOP_DIED = 70;
 
     private final Path configPath;
     private final Transport transport = Transport.best();

@@ -125,7 +125,8 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
         }
         // Doubling keeps a large message that arrives in many reads linear in its size. p holds less than one
         // message (at most 2^30 bytes, checked on its header) and n at most one read, so this fits an int.
-        int size = (int) Math.max((long) p.readableBytes() + n, Math.min(2L * p.readableBytes(), Integer.MAX_VALUE - 8));
+        long doubled = Math.min(2L * p.readableBytes(), Integer.MAX_VALUE - 8);
+        int size = (int) Math.max((long) p.readableBytes() + n, doubled);
         ByteBuf joined = ctx.alloc().buffer(size).writeBytes(p).writeBytes(data);
         p.release();
         data.release();
@@ -153,11 +154,11 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         ByteBuf p = partial;
-        partial = null;
         if (p != null && !failed) {
+            partial = null;
             ctx.fireChannelRead(p);                         // bytes not decoded belong to whoever comes next
-        } else if (p != null) {
-            p.release();
+        } else {
+            releasePartial();
         }
     }
 

@@ -93,7 +93,8 @@ class FrameDecoderRunTest {
 
     /**
      * A ReadyForQuery ends a run, and switching run mode off while handling it takes effect for the very next
-     * message of the same read (one unit per decode call): a server going back to the pool sees single frames.
+     * message of the same read (each unit is handled before the next is cut): a server going back to the pool sees
+     * single frames.
      */
     @Test
     void switchingRunModeOffAtReadyForQueryAppliesToTheNextMessage() {
