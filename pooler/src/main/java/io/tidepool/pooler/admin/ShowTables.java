@@ -299,9 +299,13 @@ final class ShowTables {
         for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
             memRow(rs, "buffers " + pool.getName(), pool.getMemoryUsed(), pool.getTotalCapacity());
         }
-        var netty = io.netty.buffer.PooledByteBufAllocator.DEFAULT.metric();
-        memRow(rs, "netty_pooled_direct", netty.usedDirectMemory(), netty.usedDirectMemory());
-        memRow(rs, "netty_pooled_heap", netty.usedHeapMemory(), netty.usedHeapMemory());
+        // The allocator every channel reads into: Netty 4.2's default is the adaptive one (the pooled allocator this
+        // used to report stays empty). Its used memory is the chunks it holds, committed for as long as it holds them.
+        if (io.netty.buffer.ByteBufAllocator.DEFAULT instanceof io.netty.buffer.ByteBufAllocatorMetricProvider p) {
+            var netty = p.metric();
+            memRow(rs, "netty_direct", netty.usedDirectMemory(), netty.usedDirectMemory());
+            memRow(rs, "netty_heap", netty.usedHeapMemory(), netty.usedHeapMemory());
+        }
     }
 
     private static void memRow(ResultSet.Builder rs, String name, long used, long committed) {

@@ -130,6 +130,19 @@ class AdminConsoleIT {
         }
     }
 
+    /**
+     * SHOW MEM's netty rows report the allocator the connections read into: after queries through the pooler it
+     * holds memory (the rows once read Netty's pooled allocator, which Netty 4.2 no longer uses, and showed 0).
+     */
+    @Test
+    void showMemReportsTheBuffersTheConnectionsUse() {
+        io.tidepool.testkit.Psql.run(pooler.target("bench"), "-c", "SELECT repeat('x', 100000)").requireSuccess();
+        Map<String, String[]> mem = new java.util.HashMap<>();
+        Console.psqlRows(admin(), "SHOW MEM").forEach(row -> mem.put(row[0], row));
+        assertThat(mem).containsKeys("jvm_heap", "netty_direct", "netty_heap");
+        assertThat(Long.parseLong(mem.get("netty_direct")[2])).as("netty_direct used").isPositive();
+    }
+
     // ---- numbers under a known load ----------------------------------------------------------------------------
 
     @Test
