@@ -45,6 +45,11 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? 
                     EpollSocketChannel.class, EpollServerDomainSocketChannel.class, EpollDomainSocketChannel.class);
         }
         log.warn("native epoll transport unavailable, falling back to NIO: {}", Epoll.unavailabilityCause().toString());
+        return nio();
+    }
+
+    /** Java NIO: the fallback {@link #best} takes where epoll cannot load. */
+    static Transport nio() {
         return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class,
                 null, null);
     }

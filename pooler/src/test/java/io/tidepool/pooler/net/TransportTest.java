@@ -7,9 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,9 +41,7 @@ class TransportTest {
     @ParameterizedTest
     @ValueSource(strings = {"best", "nio"})
     void aPeerThatSendsAndResetsAtOnceEndsItsChannel(String which) throws Exception {
-        Transport transport = which.equals("best") ? Transport.best()
-                : new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class,
-                        null, null);
+        Transport transport = which.equals("best") ? Transport.best() : Transport.nio();
         EventLoopGroup group = transport.newGroup(1, "transport-test");
         CountDownLatch ended = new CountDownLatch(CONNECTIONS);
         AtomicInteger accepted = new AtomicInteger();
