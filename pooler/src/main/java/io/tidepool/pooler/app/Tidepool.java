@@ -11,6 +11,7 @@ import io.tidepool.pooler.config.ConfigDiff;
 import io.tidepool.pooler.config.ConfigLoader;
 import io.tidepool.pooler.config.Keys;
 import io.tidepool.pooler.janitor.Janitor;
+import io.tidepool.pooler.net.SocketOutput;
 import io.tidepool.pooler.net.Transport;
 import io.tidepool.pooler.pool.GlobalLimits;
 import io.tidepool.pooler.pool.Pool;
@@ -104,8 +105,9 @@ public final class Tidepool {
         // is known for every routed database (issue 6); failing only lowers the priority, never FAULT.
         vrrp = VrrpSetup.start(config, () -> !shuttingDown && routing.monitors().values().stream()
                 .allMatch(monitor -> monitor.topology().primary().isPresent()));
-        log.info("Tidepool {} started: transport={}, event loops={}, pool_mode={}, config={}", Version.get(),
-                transport.name(), threads, s.get(Keys.POOL_MODE).configName(), configPath);
+        String sends = transport.name().equals("epoll") ? " with " + SocketOutput.sendMode() : "";
+        log.info("Tidepool {} started: transport={}{}, event loops={}, pool_mode={}, config={}", Version.get(),
+                transport.name(), sends, threads, s.get(Keys.POOL_MODE).configName(), configPath);
     }
 
     public static Tidepool start(Path configPath) throws Exception {

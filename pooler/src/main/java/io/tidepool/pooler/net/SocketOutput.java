@@ -13,8 +13,9 @@ import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 
 /**
- * The relay's way out to one connection: bytes go straight to the socket with one {@code send(2)} when Netty holds
- * nothing for it, and through the channel otherwise.
+ * The relay's way out to one connection: when Netty holds nothing for it, bytes go to the socket without the pipeline,
+ * in the event loop's {@link SendBatch} (submitted with the loop's other sends at the end of its pass) or, where there
+ * is no io_uring, with one {@code send(2)} at once; otherwise through the channel.
  *
  * <p>Why: a relayed message passed through the pipeline ({@code write} from the tail to the head, an outbound-buffer
  * entry, then {@code flush} the same way) on each of the two hops of every statement; in a profile of tpcb-like through
@@ -31,23 +32,42 @@ import java.io.IOException;
 public final class SocketOutput {
     private final Channel channel;
     private final @Nullable Socket socket;
+    private final @Nullable SendBatch batch;
+    /** Bytes of this connection wait in {@link #batch}; only the loop's thread reads or writes this. */
+    boolean waitingInBatch;
 
-    private SocketOutput(Channel channel, @Nullable Socket socket) {
+    private SocketOutput(Channel channel, @Nullable Socket socket, @Nullable SendBatch batch) {
         this.channel = channel;
         this.socket = socket;
+        this.batch = batch;
+        if (batch != null) {
+            channel.pipeline().addFirst("send-batch-barrier", SendBatch.BARRIER);
+        }
     }
 
     public static SocketOutput of(Channel channel) {
         boolean epoll = channel instanceof EpollSocketChannel || channel instanceof EpollDomainSocketChannel;
         boolean plain = epoll && channel.pipeline().get(SslHandler.class) == null;
         // the same send(2) as Netty's own writes (write(2) would also notify file watchers)
-        return new SocketOutput(channel, plain && ((UnixChannel) channel).fd() instanceof Socket s ? s : null);
+        Socket socket = plain && ((UnixChannel) channel).fd() instanceof Socket s ? s : null;
+        boolean onLoop = channel.eventLoop().inEventLoop();
+        return new SocketOutput(channel, socket, socket != null && onLoop ? SendBatch.ofCurrentLoop() : null);
+    }
+
+    /** Whether the event loops hand their sends to the kernel in batches, or why not (for the startup log). */
+    public static String sendMode() {
+        String whyNot = SendBatch.unavailableReason();
+        return whyNot == null ? "io_uring send batches" : "direct sends (" + whyNot + ")";
     }
 
     /** Writes {@code bytes} (taking them over) now or, when they cannot all go now, by the next {@link #flush}. */
     public void write(ByteBuf bytes) {
         if (socket != null && bytes.hasMemoryAddress() && nothingQueued() && channel.isActive()
                 && channel.eventLoop().inEventLoop()) {
+            if (batch != null && batch.enabled()) {
+                batch.add(this, socket.intValue(), bytes, channel.eventLoop());
+                return;
+            }
             int from = bytes.readerIndex();
             int to = bytes.writerIndex();
             try {
@@ -61,7 +81,7 @@ public final class SocketOutput {
                 // the channel's write meets the same error and reports it (exceptionCaught, close)
             }
         }
-        channel.write(bytes, channel.voidPromise());
+        channel.write(bytes, channel.voidPromise());        // the barrier sends what waits in the batch first
     }
 
     /** Flushes what had to be queued in the channel; nothing to do after direct writes. */
@@ -69,6 +89,20 @@ public final class SocketOutput {
         if (!nothingQueued()) {
             channel.flush();
         }
+    }
+
+    boolean isOpen() {
+        return channel.isOpen();
+    }
+
+    /** What the socket did not take from the batch: the channel writes it when the socket drains. */
+    void writeThroughChannel(ByteBuf rest) {
+        channel.writeAndFlush(rest, channel.voidPromise());
+    }
+
+    /** The batch lost bytes meant for this connection: it cannot go on. */
+    void closeAfterLoss() {
+        channel.close();
     }
 
     private boolean nothingQueued() {

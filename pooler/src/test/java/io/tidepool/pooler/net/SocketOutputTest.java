@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@link SocketOutput} over a real loopback TCP connection of the epoll transport: the bytes arrive complete and in
- * order whether they went straight to the socket, partly (the socket's buffers full) or behind what Netty had queued.
+ * order whether they went straight to the socket (in the loop's {@link SendBatch} where io_uring is available), partly
+ * (the socket's buffers full), behind what Netty had queued, or before what the pipeline writes or closes after them.
  */
 class SocketOutputTest {
     private EventLoopGroup group;
@@ -127,6 +128,62 @@ class SocketOutputTest {
         });
         assertTrue(queuedAfter >= bytes.length, "no memory address: written through the channel, flushed later");
         assertArrayEquals(bytes, receiveAll(bytes.length));
+    }
+
+    @Test
+    void writesOfOnePassGoTogetherWhenItEnds() throws Exception {
+        assumeTrue(SendBatch.unavailableReason() == null, "no io_uring here: " + SendBatch.unavailableReason());
+        SocketOutput output = onLoop(() -> SocketOutput.of(sender));
+        byte[] bytes = pattern(4, 120);
+        int arrivedDuringThePass = onLoop(() -> {
+            output.write(direct(bytes));
+            return receiver.getInputStream().available();
+        });
+        assertEquals(0, arrivedDuringThePass, "the send waits in the loop's batch until the pass is over");
+        assertArrayEquals(bytes, receiveAll(bytes.length));
+    }
+
+    @Test
+    void aPipelineWriteAfterABatchedOneFollowsIt() throws Exception {
+        SocketOutput output = onLoop(() -> SocketOutput.of(sender));
+        byte[] relayed = pattern(5, 90);
+        byte[] ownMessage = pattern(6, 40);     // e.g. an ErrorResponse the pooler writes itself
+        onLoop(() -> {
+            output.write(direct(relayed));
+            sender.writeAndFlush(direct(ownMessage), sender.voidPromise());
+            return null;
+        });
+        byte[] both = new byte[relayed.length + ownMessage.length];
+        System.arraycopy(relayed, 0, both, 0, relayed.length);
+        System.arraycopy(ownMessage, 0, both, relayed.length, ownMessage.length);
+        assertArrayEquals(both, receiveAll(both.length));
+    }
+
+    @Test
+    void aCloseAfterAWriteComesAfterItsBytes() throws Exception {
+        SocketOutput output = onLoop(() -> SocketOutput.of(sender));
+        byte[] bytes = pattern(9, 70);
+        onLoop(() -> {
+            output.write(direct(bytes));
+            sender.close();
+            return null;
+        });
+        assertArrayEquals(bytes, receiver.getInputStream().readNBytes(bytes.length + 1), "the bytes, then the end");
+    }
+
+    @Test
+    void aChannelClosedBehindThePipelinesBackGetsNothingAndItsBytesAreFreed() throws Exception {
+        assumeTrue(SendBatch.unavailableReason() == null, "no io_uring here: " + SendBatch.unavailableReason());
+        SocketOutput output = onLoop(() -> SocketOutput.of(sender));
+        ByteBuf bytes = direct(pattern(2, 60));
+        onLoop(() -> {
+            output.write(bytes);
+            // as Netty closes a channel after a read error: the descriptor is gone before the batch is sent
+            sender.unsafe().close(sender.voidPromise());
+            return null;
+        });
+        assertEquals(-1, receiver.getInputStream().read(), "the end, and no byte sent on a closed descriptor");
+        assertEquals(0, onLoop(bytes::refCnt), "the batch released the bytes it did not send");
     }
 
     /** Reads exactly {@code length} bytes (a read times out after 10 s), then checks that no more came. */
