@@ -149,7 +149,11 @@ final class IoUring implements AutoCloseable {
 
     /** Turns the {@code index}-th prepared entry into a no-op that completes with result 0. */
     void cancelPrepared(int index) {
-        sqes.set(BYTE, (long) ((sqTail + index) & sqMask) * SQE_SIZE, IORING_OP_NOP);
+        long at = (long) ((sqTail + index) & sqMask) * SQE_SIZE;
+        long userData = sqes.get(LONG, at + 32);
+        sqes.asSlice(at, SQE_SIZE).fill((byte) 0);     // a no-op rejects the send's fields (EINVAL)
+        sqes.set(BYTE, at, IORING_OP_NOP);
+        sqes.set(LONG, at + 32, userData);
     }
 
     /**
