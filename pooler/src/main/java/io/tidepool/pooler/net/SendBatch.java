@@ -78,7 +78,7 @@ final class SendBatch {
     private final SocketOutput[] outputs = new SocketOutput[ENTRIES];
     private final ByteBuf[] buffers = new ByteBuf[ENTRIES];
     private final int[] lengths = new int[ENTRIES];
-    private final Runnable submitTask = this::submit;
+    private final Runnable submitTask = this::submitAtPassEnd;
     private final IoUring.Completion onCompletion = this::completed;
     private int count;
     private boolean submitScheduled;
@@ -119,14 +119,18 @@ final class SendBatch {
             try {
                 loop.execute(submitTask);       // runs after the I/O events of this pass
             } catch (RejectedExecutionException shuttingDown) {
-                submit();
+                submitAtPassEnd();
             }
         }
     }
 
+    private void submitAtPassEnd() {
+        submitScheduled = false;        // only here: an earlier submit leaves this task to send what comes after it
+        submit();
+    }
+
     /** Sends everything queued, now; after it nothing of this loop waits here. */
     void submit() {
-        submitScheduled = false;
         int n = count;
         if (n == 0) {
             return;
