@@ -64,7 +64,6 @@ final class IoUring implements AutoCloseable {
     private final int fd;
     private final MemorySegment rings;      // submission and completion rings, one mapping (IORING_FEAT_SINGLE_MMAP)
     private final MemorySegment sqes;
-    private final int entries;
     private final int sqMask;
     private final long sqTailAt;
     private final int cqMask;
@@ -78,7 +77,6 @@ final class IoUring implements AutoCloseable {
         this.fd = fd;
         this.rings = rings;
         this.sqes = sqes;
-        this.entries = params.get(INT, 0);
         // the params say where in the ring mapping each value lives (struct io_sqring_offsets / io_cqring_offsets)
         this.sqMask = rings.get(INT, params.get(INT, 48));
         this.sqTailAt = params.get(INT, 44);
@@ -87,7 +85,8 @@ final class IoUring implements AutoCloseable {
         this.cqMask = rings.get(INT, params.get(INT, 88));
         this.cqesAt = params.get(INT, 100);
         long arrayAt = params.get(INT, 64);
-        for (int i = 0; i < entries; i++) {
+        int sqEntries = params.get(INT, 0);
+        for (int i = 0; i < sqEntries; i++) {
             rings.set(INT, arrayAt + 4L * i, i);      // ring slot i always names entry i
         }
         this.sqTail = rings.get(INT, sqTailAt);
@@ -129,10 +128,6 @@ final class IoUring implements AutoCloseable {
         } catch (Throwable e) {
             throw new IOException("io_uring unavailable: " + e, e);
         }
-    }
-
-    int entries() {
-        return entries;
     }
 
     /** Fills the {@code index}-th entry after those already submitted: send {@code length} bytes at {@code address}. */

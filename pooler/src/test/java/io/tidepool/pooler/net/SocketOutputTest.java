@@ -22,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -110,9 +111,7 @@ class SocketOutputTest {
             output.flush();
             return null;
         });
-        byte[] both = new byte[first.length + second.length];
-        System.arraycopy(first, 0, both, 0, first.length);
-        System.arraycopy(second, 0, both, first.length, second.length);
+        byte[] both = concat(first, second);
         assertArrayEquals(both, receiveAll(both.length));
     }
 
@@ -153,9 +152,7 @@ class SocketOutputTest {
             sender.writeAndFlush(direct(ownMessage), sender.voidPromise());
             return null;
         });
-        byte[] both = new byte[relayed.length + ownMessage.length];
-        System.arraycopy(relayed, 0, both, 0, relayed.length);
-        System.arraycopy(ownMessage, 0, both, relayed.length, ownMessage.length);
+        byte[] both = concat(relayed, ownMessage);
         assertArrayEquals(both, receiveAll(both.length));
     }
 
@@ -212,6 +209,12 @@ class SocketOutputTest {
     private static ByteBuf direct(byte[] bytes) {
         ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(bytes.length);
         return buf.writeBytes(bytes);
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     /** Bytes that differ per chunk and per position, so that a reordering or a lost span shows. */
