@@ -46,12 +46,21 @@ public final class SocketOutput {
     }
 
     public static SocketOutput of(Channel channel) {
+        Socket socket = plainSocket(channel);
+        boolean onLoop = channel.eventLoop().inEventLoop();
+        return new SocketOutput(channel, socket, socket != null && onLoop ? SendBatch.ofCurrentLoop() : null);
+    }
+
+    /** Direct sends only, as where there is no io_uring: lets tests cover that path on machines that have one. */
+    static SocketOutput withoutBatch(Channel channel) {
+        return new SocketOutput(channel, plainSocket(channel), null);
+    }
+
+    private static @Nullable Socket plainSocket(Channel channel) {
         boolean epoll = channel instanceof EpollSocketChannel || channel instanceof EpollDomainSocketChannel;
         boolean plain = epoll && channel.pipeline().get(SslHandler.class) == null;
         // the same send(2) as Netty's own writes (write(2) would also notify file watchers)
-        Socket socket = plain && ((UnixChannel) channel).fd() instanceof Socket s ? s : null;
-        boolean onLoop = channel.eventLoop().inEventLoop();
-        return new SocketOutput(channel, socket, socket != null && onLoop ? SendBatch.ofCurrentLoop() : null);
+        return plain && ((UnixChannel) channel).fd() instanceof Socket s ? s : null;
     }
 
     /** Whether the event loops hand their sends to the kernel in batches, or why not (for the startup log). */

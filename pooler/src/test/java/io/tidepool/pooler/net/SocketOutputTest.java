@@ -15,6 +15,8 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -34,7 +36,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * {@link SocketOutput} over a real loopback TCP connection of the epoll transport: the bytes arrive complete and in
  * order whether they went straight to the socket (in the loop's {@link SendBatch} where io_uring is available), partly
- * (the socket's buffers full), behind what Netty had queued, or before what the pipeline writes or closes after them.
+ * (the socket's buffers full), behind what Netty had queued, or before what the pipeline writes or closes after them;
+ * the cases that hold for both paths run once through the batch and once with direct sends (no io_uring).
  */
 class SocketOutputTest {
     private EventLoopGroup group;
@@ -71,9 +74,10 @@ class SocketOutputTest {
         }
     }
 
-    @Test
-    void aWriteWithNothingQueuedGoesStraightToTheSocket() throws Exception {
-        SocketOutput output = onLoop(() -> SocketOutput.of(sender));
+    @ParameterizedTest(name = "batched = {0}")
+    @ValueSource(booleans = {true, false})
+    void aWriteWithNothingQueuedGoesStraightToTheSocket(boolean batched) throws Exception {
+        SocketOutput output = onLoop(() -> batched ? SocketOutput.of(sender) : SocketOutput.withoutBatch(sender));
         byte[] bytes = pattern(1, 100);
         int queuedAfter = onLoop(() -> {
             output.write(direct(bytes));
@@ -83,9 +87,10 @@ class SocketOutputTest {
         assertArrayEquals(bytes, receiveAll(bytes.length));
     }
 
-    @Test
-    void whatTheSocketCannotTakeIsQueuedAndEverythingArrivesInOrder() throws Exception {
-        SocketOutput output = onLoop(() -> SocketOutput.of(sender));
+    @ParameterizedTest(name = "batched = {0}")
+    @ValueSource(booleans = {true, false})
+    void whatTheSocketCannotTakeIsQueuedAndEverythingArrivesInOrder(boolean batched) throws Exception {
+        SocketOutput output = onLoop(() -> batched ? SocketOutput.of(sender) : SocketOutput.withoutBatch(sender));
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         int queuedAfter = onLoop(() -> {
             for (int i = 0; i < 40; i++) {                    // 2.5 MB: far more than both socket buffers hold
@@ -100,9 +105,10 @@ class SocketOutputTest {
         assertArrayEquals(expected.toByteArray(), receiveAll(expected.size()));
     }
 
-    @Test
-    void aWriteBehindBytesNettyHoldsWaitsForThem() throws Exception {
-        SocketOutput output = onLoop(() -> SocketOutput.of(sender));
+    @ParameterizedTest(name = "batched = {0}")
+    @ValueSource(booleans = {true, false})
+    void aWriteBehindBytesNettyHoldsWaitsForThem(boolean batched) throws Exception {
+        SocketOutput output = onLoop(() -> batched ? SocketOutput.of(sender) : SocketOutput.withoutBatch(sender));
         byte[] first = pattern(7, 300);
         byte[] second = pattern(8, 200);
         onLoop(() -> {
@@ -156,9 +162,10 @@ class SocketOutputTest {
         assertArrayEquals(both, receiveAll(both.length));
     }
 
-    @Test
-    void aCloseAfterAWriteComesAfterItsBytes() throws Exception {
-        SocketOutput output = onLoop(() -> SocketOutput.of(sender));
+    @ParameterizedTest(name = "batched = {0}")
+    @ValueSource(booleans = {true, false})
+    void aCloseAfterAWriteComesAfterItsBytes(boolean batched) throws Exception {
+        SocketOutput output = onLoop(() -> batched ? SocketOutput.of(sender) : SocketOutput.withoutBatch(sender));
         byte[] bytes = pattern(9, 70);
         onLoop(() -> {
             output.write(direct(bytes));
