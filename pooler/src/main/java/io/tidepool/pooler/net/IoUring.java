@@ -132,8 +132,8 @@ final class IoUring implements AutoCloseable {
 
     /** Fills the {@code index}-th entry after those already submitted: send {@code length} bytes at {@code address}. */
     void prepareSend(int index, int socketFd, long address, int length, int msgFlags, long userData) {
-        long at = (long) ((sqTail + index) & sqMask) * SQE_SIZE;
-        sqes.asSlice(at, SQE_SIZE).fill((byte) 0);
+        long at = entryAt(index);
+        clearEntry(at);
         sqes.set(BYTE, at, IORING_OP_SEND);
         sqes.set(INT, at + 4, socketFd);
         sqes.set(LONG, at + 16, address);
@@ -144,11 +144,22 @@ final class IoUring implements AutoCloseable {
 
     /** Turns the {@code index}-th prepared entry into a no-op that completes with result 0. */
     void cancelPrepared(int index) {
-        long at = (long) ((sqTail + index) & sqMask) * SQE_SIZE;
+        long at = entryAt(index);
         long userData = sqes.get(LONG, at + 32);
-        sqes.asSlice(at, SQE_SIZE).fill((byte) 0);     // a no-op rejects the send's fields (EINVAL)
+        clearEntry(at);                                 // a no-op rejects the send's fields (EINVAL)
         sqes.set(BYTE, at, IORING_OP_NOP);
         sqes.set(LONG, at + 32, userData);
+    }
+
+    private long entryAt(int index) {
+        return (long) ((sqTail + index) & sqMask) * SQE_SIZE;
+    }
+
+    /** Zeroes one entry with word stores: no slice object per send (DESIGN, hot-path rule 5). */
+    private void clearEntry(long at) {
+        for (long word = 0; word < SQE_SIZE; word += Long.BYTES) {
+            sqes.set(LONG, at + word, 0L);
+        }
     }
 
     /**

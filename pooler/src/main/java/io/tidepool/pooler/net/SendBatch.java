@@ -76,8 +76,7 @@ final class SendBatch {
 
     private final IoUring ring;
     private final SocketOutput[] outputs = new SocketOutput[ENTRIES];
-    private final ByteBuf[] buffers = new ByteBuf[ENTRIES];
-    private final int[] lengths = new int[ENTRIES];
+    private final ByteBuf[] buffers = new ByteBuf[ENTRIES];     // untouched until completed: their length is the send's
     private final Runnable submitTask = this::submitAtPassEnd;
     private final IoUring.Completion onCompletion = this::completed;
     private int count;
@@ -108,12 +107,11 @@ final class SendBatch {
             submit();
         }
         int index = count++;
-        int length = bytes.readableBytes();
         outputs[index] = output;
         buffers[index] = bytes;
-        lengths[index] = length;
         output.waitingInBatch = true;
-        ring.prepareSend(index, socketFd, bytes.memoryAddress() + bytes.readerIndex(), length, SEND_FLAGS, index);
+        ring.prepareSend(index, socketFd, bytes.memoryAddress() + bytes.readerIndex(), bytes.readableBytes(),
+                SEND_FLAGS, index);
         if (!submitScheduled) {
             submitScheduled = true;
             try {
@@ -172,7 +170,7 @@ final class SendBatch {
         outputs[index] = null;
         buffers[index] = null;
         output.waitingInBatch = false;
-        if (result == lengths[index] || !output.isOpen()) {
+        if (result == bytes.readableBytes() || !output.isOpen()) {
             bytes.release();
             return;
         }
